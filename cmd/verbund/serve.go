@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/verbund/verbund/internal/demo"
+	"github.com/verbund/verbund/internal/i18n"
+	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/mail"
+	"github.com/verbund/verbund/internal/server"
+	"github.com/verbund/verbund/internal/store"
+)
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	var proxies string
+	f := newFlags("serve", getenv, stderr)
+	f.str(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	dbFlags(f, &c)
+	f.str(&c.BaseURL, "base-url", "", "public URL of this installation, for links in e-mail (default: from --addr)")
+	f.str(&c.TLSCert, "tls-cert", "", "PEM certificate file: serve HTTPS")
+	f.str(&c.TLSKey, "tls-key", "", "PEM private key file for --tls-cert")
+	f.boolean(&c.Demo, "demo", "seed a demo alliance (in DATA/demo.db unless --db is given) and print its logins")
+	f.str(&c.SMTP, "smtp", "", "SMTP server for e-mail, smtp://user:password@host:587 (without it, mail is held in the outbox)")
+	f.str(&c.MailFrom, "mail-from", "", "sender address of e-mail")
+	f.str(&proxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed")
+	if err := f.duration(&c.SessionIdle, "session-idle", 2*time.Hour, "a session unused this long ends"); err != nil {
+		return err
+	}
+	if err := f.duration(&c.SessionMax, "session-max", 12*time.Hour, "a session ends this long after login"); err != nil {
+		return err
+	}
+	if err := f.duration(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to let requests finish on shutdown"); err != nil {
+		return err
+	}
+	if err := f.parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if err := c.finishServe(proxies); err != nil {
+		return err
+	}
+	logger, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, c, logger, stdout)
+}
+
+// openDB opens and migrates the database, with errors that name the setting.
+func openDB(ctx context.Context, c config, logger *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the database given by --db (VERBUND_DB) %s: %w", redactURL(c.DB), err)
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating the database %s failed: %w", redactURL(c.DB), err)
+	}
+	for _, m := range applied {
+		logger.Info("migration applied", "version", m.Version, "name", m.Name)
+	}
+	return db, nil
+}
+
+// csrfKey returns the installation's key for form tokens, made once and kept
+// in the database so that every node of an installation shares it.
+func csrfKey(ctx context.Context, ids *identity.Service) ([]byte, error) {
+	v, err := ids.EnsureSecret(ctx, "server.csrf_key")
+	if err != nil {
+		return nil, err
+	}
+	return base64.RawURLEncoding.DecodeString(v)
+}
+
+func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer) error {
+	db, err := openDB(ctx, c, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cat, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	icfg := identity.DefaultConfig()
+	icfg.SessionIdle, icfg.SessionAbsolute = c.SessionIdle, c.SessionMax
+	icfg.BaseURL = c.BaseURL
+	icfg.MailHeld = c.SMTP == "" || c.Demo
+	icfg.Text = cat.T
+	ids := identity.NewService(db.Identity(), icfg)
+
+	key, err := csrfKey(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("preparing the installation key: %w", err)
+	}
+	var logins []demo.Login
+	if c.Demo {
+		if logins, err = demo.Seed(ctx, db.Identity(), cat.T); err != nil {
+			return fmt.Errorf("seeding the demo: %w", err)
+		}
+	}
+	handler, err := server.New(server.Config{
+		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
+	}, server.Deps{Logger: logger, Identity: ids, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr:              c.Addr,
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if c.TLSCert != "" {
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on --addr (VERBUND_ADDR) %s: %w", c.Addr, err)
+	}
+	url := c.BaseURL
+	if strings.HasSuffix(c.Addr, ":0") {
+		// Port 0: tell the caller (tests, scripts) which port it got.
+		url = strings.Replace(url, ":0", ":"+portOf(ln.Addr()), 1)
+	}
+	printBanner(stdout, url, c, logins)
+
+	var sender *mail.SMTP
+	if c.SMTP != "" && !c.Demo {
+		if sender, err = mail.ParseSMTPURL(c.SMTP, c.MailFrom); err != nil {
+			return fmt.Errorf("--smtp (VERBUND_SMTP): %w", err)
+		}
+	}
+	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorkers()
+	var wg sync.WaitGroup
+	if sender != nil {
+		w := &mail.Worker{Store: db, Sender: sender, Logger: logger}
+		wg.Go(func() { w.Run(workers) })
+	}
+	wg.Go(func() { sweepSessions(workers, ids, logger) })
+
+	errc := make(chan error, 1)
+	go func() {
+		if c.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, c.TLSCert, c.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	logger.Info("listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", string(db.Dialect()), "version", version())
+	select {
+	case err := <-errc:
+		stopWorkers()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests", "grace", c.ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	stopWorkers()
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// sweepSessions removes expired sessions every ten minutes.
+func sweepSessions(ctx context.Context, ids *identity.Service, logger *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := ids.SweepSessions(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("removing expired sessions failed", "err", err)
+		} else if n > 0 {
+			logger.Debug("expired sessions removed", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func portOf(a net.Addr) string {
+	_, port, _ := net.SplitHostPort(a.String())
+	return port
+}
+
+func printBanner(w io.Writer, url string, c config, logins []demo.Login) {
+	fmt.Fprintf(w, "Verbund %s is running at %s\n", version(), url)
+	if !c.Demo {
+		fmt.Fprintf(w, "Database: %s\n", redactURL(c.DB))
+		return
+	}
+	fmt.Fprintf(w, "Demo alliance in %s. Every demo account has the password %q.\n\n", redactURL(c.DB), demo.Password)
+	fmt.Fprintf(w, "  %-38s %-34s %s\n", "LOGIN", "ORGANISATION", "ROLES")
+	for _, l := range logins {
+		fmt.Fprintf(w, "  %-38s %-34s %s\n", l.Email, l.Org, l.Roles)
+	}
+	fmt.Fprintln(w, "\nE-mail is not sent in demo mode: the office admin reads it under Outbox.")
+}

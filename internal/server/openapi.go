@@ -1,0 +1,89 @@
+package server
+
+import (
+	_ "embed"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/verbund/verbund"
+)
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+func (s *Server) handleOpenAPI() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		_, _ = w.Write(openAPIDoc)
+	})
+}
+
+// APIRoutes returns "METHOD /path" of every registered API route, sorted.
+func (s *Server) APIRoutes() []string {
+	out := make([]string, 0, len(s.apiRoutes))
+	for k := range s.apiRoutes {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// problemDocs describes each problem code the API and the pages return; the
+// type URI of a problem points at its entry.
+var problemDocs = map[string]string{
+	"internal":               "An error on the server. The request id in the answer helps the operator find it in the log.",
+	"invalid":                "The request is not valid. The errors member names each field and its problem.",
+	"not-found":              "The object does not exist or is not visible to the caller.",
+	"conflict":               "The object exists already or changed in the meantime.",
+	"forbidden":              "The caller is known but may not do this.",
+	"unauthenticated":        "No valid credentials: log in, or send an API token.",
+	"too-many-requests":      "Too many attempts; wait before trying again (Retry-After says how long).",
+	"unavailable":            "A dependency such as the database does not answer; try again later.",
+	"body-too-large":         "The request body is larger than the server accepts.",
+	"malformed-json":         "The body is not valid JSON for this request, has unknown fields, or has data after the JSON value.",
+	"unsupported-media-type": "The body must be sent as application/json.",
+	"no-such-endpoint":       "There is no such endpoint; the OpenAPI document lists them all.",
+	"csrf":                   "A request with a session cookie that changes something must carry the X-CSRF-Token header (forms: the csrf field).",
+	"missing-scope":          "The API token lacks the scope the endpoint needs.",
+	"missing-role":           "The user lacks the role the endpoint needs.",
+	"token-not-allowed":      "This endpoint needs a browser session; API tokens cannot use it.",
+	"office-only":            "Only tokens of the office may use this endpoint.",
+	"token-malformed":        "The API token does not have the form vbd_<prefix>_<secret>.",
+	"token-unknown":          "The API token is not known.",
+	"token-revoked":          "The API token was revoked.",
+	"token-expired":          "The API token has expired.",
+	"org-terminated":         "The membership of the organisation has ended; its tokens and sessions no longer work.",
+	"bad-credentials":        "The e-mail address or the password is wrong.",
+	"bad-code":               "The second-factor code is wrong or has expired.",
+	"login-throttled":        "Too many failed logins for the account or from the address; wait a quarter of an hour.",
+	"account-disabled":       "The account is disabled by its organisation's administrator.",
+	"session-expired":        "The session ended (idle or absolute timeout, logout, or a password change).",
+	"reset-link-invalid":     "The password-reset link was used already or has expired.",
+	"unknown-language":       "The language is not supported: de, nl or en.",
+}
+
+// ProblemCodes lists the documented problem codes.
+func ProblemCodes() []string {
+	out := make([]string, 0, len(problemDocs))
+	for k := range problemDocs {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *Server) handleProblemDoc() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		code := strings.TrimSpace(r.PathValue("code"))
+		doc, ok := problemDocs[code]
+		if !ok {
+			s.fail(w, r, verbund.E("server.problemDoc", verbund.NotFound, "not found"))
+			return
+		}
+		p := s.newPage(w, r)
+		p.Data = struct{ Code, Doc string }{code, doc}
+		s.render(w, r, http.StatusOK, "problem", p)
+	})
+}

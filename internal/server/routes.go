@@ -1,0 +1,82 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/verbund/verbund/internal/identity"
+)
+
+// addRoutes lists the whole HTTP surface of Verbund. Every route names the
+// rule that authorises it (see access.go); there is no other way to add one.
+func (s *Server) addRoutes(mux *http.ServeMux) {
+	// Operations: no login, no session, no rule beyond being reachable.
+	mux.Handle("GET /healthz", s.handleHealthz())
+	mux.Handle("GET /readyz", s.handleReadyz())
+	mux.Handle("GET /metrics", s.handleMetrics())
+	mux.Handle("GET /static/", s.handleStatic())
+	mux.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
+	s.routes = append(s.routes,
+		route{Pattern: "GET /healthz", Access: "public"}, route{Pattern: "GET /readyz", Access: "public"},
+		route{Pattern: "GET /metrics", Access: "public"}, route{Pattern: "GET /static/", Access: "public"},
+		route{Pattern: "GET /favicon.ico", Access: "public"})
+
+	// Public pages and the login steps.
+	s.page(mux, "GET /{$}", public, s.handleHome())
+	s.page(mux, "GET /login", public, s.handleLoginForm())
+	s.page(mux, "POST /login", public, s.handleLogin())
+	s.page(mux, "GET /login/2fa", loginStep, s.handleSecondFactorForm())
+	s.page(mux, "POST /login/2fa", loginStep, s.handleSecondFactor())
+	s.page(mux, "POST /logout", loginStep, s.handleLogout())
+	s.page(mux, "GET /reset", public, s.handleResetRequestForm())
+	s.page(mux, "POST /reset", public, s.handleResetRequest())
+	s.page(mux, "GET /reset/{token}", public, s.handleResetForm())
+	s.page(mux, "POST /reset/{token}", public, s.handleReset())
+	s.page(mux, "POST /lang", loginStep, s.handleLanguage())
+	s.page(mux, "GET /problems/{code}", public, s.handleProblemDoc())
+
+	// The user's own account.
+	s.page(mux, "GET /account", enrolment, s.handleAccount())
+	s.page(mux, "POST /account/password", enrolment, s.handleChangePassword())
+	s.page(mux, "GET /account/2fa", enrolment, s.handleTOTPPage())
+	s.page(mux, "GET /account/2fa/qr.png", enrolment, s.handleTOTPQR())
+	s.page(mux, "POST /account/2fa/begin", enrolment, s.handleTOTPBegin())
+	s.page(mux, "POST /account/2fa/confirm", enrolment, s.handleTOTPConfirm())
+	s.page(mux, "POST /account/2fa/disable", enrolment, s.handleTOTPDisable())
+
+	// An organisation's administration (its admins, and office admins for any).
+	s.page(mux, "GET /org/{org}", orgAdmin, s.handleOrg())
+	s.page(mux, "POST /org/{org}/users", orgAdmin, s.handleCreateUser())
+	s.page(mux, "POST /org/{org}/users/{user}/roles", orgAdmin, s.handleSetRoles())
+	s.page(mux, "POST /org/{org}/users/{user}/disabled", orgAdmin, s.handleSetDisabled())
+	s.page(mux, "GET /org/{org}/tokens", orgAdmin, s.handleTokens())
+	s.page(mux, "POST /org/{org}/tokens", orgAdmin, s.handleCreateToken())
+	s.page(mux, "POST /org/{org}/tokens/{token}/revoke", orgAdmin, s.handleRevokeToken())
+
+	// The office.
+	s.page(mux, "GET /office/organisations", officeUser, s.handleOrganisations())
+	s.page(mux, "POST /office/organisations", officeAdm, s.handleCreateOrganisation())
+	s.page(mux, "GET /office/audit", officeAdm, s.handleAuditLog())
+	s.page(mux, "GET /office/outbox", officeAdm, s.handleOutbox())
+	s.page(mux, "GET /office/outbox/{id}", officeAdm, s.handleOutboxMessage())
+	s.page(mux, "GET /office/settings", officeAdm, s.handleSettings())
+	s.page(mux, "POST /office/settings", officeAdm, s.handleSaveSettings())
+
+	// REST API, documented in openapi.json.
+	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
+	s.routes = append(s.routes, route{Pattern: "GET /api/v1/openapi.json", Access: "public", API: true})
+	s.apiRoutes["GET /api/v1/openapi.json"] = true
+	s.api(mux, "GET /api/v1/me", anyUser.withScope(identity.ScopeProfileRead), s.apiMe())
+	s.api(mux, "GET /api/v1/organisations", officeUser.withScope(identity.ScopeOrgRead), s.apiOrganisations())
+	s.api(mux, "GET /api/v1/organisations/{org}", anyUser.withScope(identity.ScopeOrgRead), s.apiOrganisation())
+	s.api(mux, "GET /api/v1/organisations/{org}/users", orgAdmin.withScope(identity.ScopeOrgRead), s.apiUsers())
+	s.api(mux, "GET /api/v1/organisations/{org}/tokens", orgAdmin, s.apiTokens())
+	s.api(mux, "POST /api/v1/organisations/{org}/tokens", orgAdmin, s.apiCreateToken())
+	s.api(mux, "DELETE /api/v1/organisations/{org}/tokens/{token}", orgAdmin, s.apiRevokeToken())
+	s.api(mux, "GET /api/v1/audit", officeAdm.withScope(identity.ScopeAuditRead), s.apiAudit())
+	mux.Handle("/api/", s.guard(public, true, http.HandlerFunc(s.apiNotFound)))
+
+	// Anything else: the friendly 404 page.
+	mux.Handle("/", s.guard(public, false, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, notFound)
+	})))
+}

@@ -1,0 +1,85 @@
+// Package server is Verbund's HTTP surface: the HTML pages, the REST API and
+// the operational endpoints. routes.go lists every route with the rule that
+// authorises it; nothing is reachable that is not listed there.
+package server
+
+import (
+	"context"
+	"database/sql"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/verbund/verbund/internal/audit"
+	"github.com/verbund/verbund/internal/i18n"
+	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/mail"
+)
+
+// Config is the server's part of the installation's configuration.
+type Config struct {
+	BaseURL        string // e.g. https://verbund.example.org, without trailing slash
+	TLS            bool   // served over TLS: cookies are Secure and __Host- prefixed, HSTS is sent
+	Demo           bool
+	TrustedProxies []netip.Prefix // X-Forwarded-For is believed only from these
+	MaxBodyBytes   int64          // request body limit for forms and JSON
+	Version        string
+}
+
+// Database is what the operational endpoints need of the database.
+type Database interface {
+	Ping(ctx context.Context) error
+	Stats() sql.DBStats
+}
+
+// Deps are the services the server calls.
+type Deps struct {
+	Logger   *slog.Logger
+	Identity *identity.Service
+	Audit    audit.Store
+	Mail     mail.Store
+	DB       Database
+	Catalog  *i18n.Catalog
+	// CSRFKey signs form tokens; all nodes of an installation share it.
+	CSRFKey []byte
+	Now     func() time.Time
+}
+
+// Server holds the dependencies shared by all handlers.
+type Server struct {
+	Deps
+	cfg       Config
+	pages     map[string]*template.Template
+	metrics   *metrics
+	registry  *prometheus.Registry
+	routes    []route
+	apiRoutes map[string]bool // "METHOD /api/v1/path" of every API route, for the OpenAPI check
+}
+
+// New returns the whole HTTP surface of Verbund as one handler.
+func New(cfg Config, deps Deps) (http.Handler, error) {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	s := &Server{Deps: deps, cfg: cfg, apiRoutes: map[string]bool{}}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	s.registry = prometheus.NewRegistry()
+	s.metrics = newMetrics(s.registry, deps.DB)
+	mux := http.NewServeMux()
+	s.addRoutes(mux)
+	return s.middleware(mux), nil
+}
+
+// Routes lists the registered routes with their rules, for tests and docs.
+func (s *Server) Routes() []route { return s.routes }
