@@ -37,14 +37,14 @@ func TestCataloguesComplete(t *testing.T) {
 func TestMatch(t *testing.T) {
 	c := MustLoad()
 	for header, want := range map[string]string{
-		"":                           "en",
-		"de-DE,de;q=0.9,en;q=0.8":    "de",
-		"nl-BE":                      "nl",
-		"fr-FR,fr;q=0.9":             "en",
-		"fr;q=0.9,nl;q=0.8":          "nl",
-		"en-GB;q=0.5,de-AT;q=0.9":    "de",
-		"garbage;;;q=x":              "en",
-		"*":                          "en",
+		"":                        "en",
+		"de-DE,de;q=0.9,en;q=0.8": "de",
+		"nl-BE":                   "nl",
+		"fr-FR,fr;q=0.9":          "en",
+		"fr;q=0.9,nl;q=0.8":       "nl",
+		"en-GB;q=0.5,de-AT;q=0.9": "de",
+		"garbage;;;q=x":           "en",
+		"*":                       "en",
 	} {
 		if got := c.Match(header); got != want {
 			t.Errorf("Match(%q) = %q, want %q", header, got, want)

@@ -192,7 +192,7 @@ func (s *Service) SecondFactor(ctx context.Context, secret, code string) (LoginR
 			}
 			s.recordFailure(ctx, e, keys...)
 			return LoginResult{}, &verbund.Error{Op: op, Kind: verbund.Unauthenticated, Code: "bad-code",
-				Msg: "the code is wrong or has expired; use the current code from your app or a recovery code",
+				Msg:    "the code is wrong or has expired; use the current code from your app or a recovery code",
 				Fields: map[string]string{"code": "wrong or expired"}}
 		}
 		usedRecovery = true
