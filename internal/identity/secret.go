@@ -38,7 +38,7 @@ const TokenPrefix = "vbd_"
 
 // newTokenString returns a token string and the prefix that names its row.
 func newTokenString() (token, prefix string) {
-	prefix = strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(randomSecret(9)))[:10]
+	prefix = randomString(10, "abcdefghijklmnopqrstuvwxyz0123456789")
 	return TokenPrefix + prefix + "_" + randomSecret(32), prefix
 }
 
@@ -56,28 +56,28 @@ func ParseToken(s string) (prefix string, ok bool) {
 	return prefix, true
 }
 
-// recoveryCode returns a recovery code of the form xxxx-xxxx-xxxx from an
-// alphabet without look-alike characters.
-func recoveryCode() string {
-	const alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+// randomString returns n characters drawn uniformly from alphabet.
+func randomString(n int, alphabet string) string {
 	// Rejection sampling keeps every character equally likely.
 	limit := byte(256 - 256%len(alphabet))
-	out := make([]byte, 0, 14)
+	out := make([]byte, 0, n)
 	var b [1]byte
-	for n := 0; n < 12; {
+	for len(out) < n {
 		if _, err := rand.Read(b[:]); err != nil {
 			panic(err)
 		}
-		if b[0] >= limit {
-			continue
+		if b[0] < limit {
+			out = append(out, alphabet[int(b[0])%len(alphabet)])
 		}
-		if n == 4 || n == 8 {
-			out = append(out, '-')
-		}
-		out = append(out, alphabet[int(b[0])%len(alphabet)])
-		n++
 	}
 	return string(out)
+}
+
+// recoveryCode returns a recovery code of the form xxxx-xxxx-xxxx from an
+// alphabet without look-alike characters.
+func recoveryCode() string {
+	s := randomString(12, "abcdefghjkmnpqrstuvwxyz23456789")
+	return s[:4] + "-" + s[4:8] + "-" + s[8:]
 }
 
 // normaliseRecoveryCode makes typed codes comparable: lower case, no spaces
