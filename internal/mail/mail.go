@@ -67,6 +67,10 @@ type Store interface {
 	// DueMail returns up to limit pending messages whose next attempt is at or
 	// before now, oldest first.
 	DueMail(ctx context.Context, now time.Time, limit int) ([]Message, error)
+	// ClaimMail takes message id for one attempt by moving its next attempt
+	// to until; false when another worker took it first. A worker that dies
+	// after claiming leaves the message due again at until.
+	ClaimMail(ctx context.Context, id string, now, until time.Time) (bool, error)
 	// MarkMailSent records that m was accepted at at.
 	MarkMailSent(ctx context.Context, id string, at time.Time) error
 	// MarkMailFailed records a failed attempt: attempts, next attempt, error

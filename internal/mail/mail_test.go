@@ -222,3 +222,28 @@ func TestParseSMTPURL(t *testing.T) {
 		}
 	}
 }
+
+// Two workers on one outbox: every message is sent exactly once.
+func TestWorkersShareTheOutbox(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		srv := newSMTPServer(t)
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		for i := range 40 {
+			_ = db.EnqueueMail(ctx, mail.Message{ID: "m" + strings.Repeat("x", i), To: "a@b.example", Subject: "s", Text: "t", Status: mail.Pending, CreatedAt: now})
+		}
+		mk := func() *mail.Worker {
+			return &mail.Worker{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }, Batch: 40,
+				Sender: &mail.SMTP{Addr: srv.ln.Addr().String(), From: "v@o.example", Insecure: true}}
+		}
+		var wg sync.WaitGroup
+		var sent [2]int
+		for i := range 2 {
+			wg.Go(func() { sent[i] = mk().RunOnce(ctx) })
+		}
+		wg.Wait()
+		if sent[0]+sent[1] != 40 || len(srv.received()) != 40 {
+			t.Fatalf("workers sent %d + %d, server got %d; want 40 in all", sent[0], sent[1], len(srv.received()))
+		}
+	})
+}

@@ -11,9 +11,11 @@ type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
 
-// Worker sends due messages from the outbox, with retries and backoff. A
-// message is marked sent only after the server accepted it, so a crash
-// between the two sends it again rather than never (at-least-once).
+// Worker sends due messages from the outbox, with retries and backoff.
+// Several workers (on several nodes) may run at once: each message is
+// claimed before it is sent, so only one of them sends it. A message is
+// marked sent only after the server accepted it, so a crash between the two
+// sends it again after the claim's lease rather than never (at-least-once).
 type Worker struct {
 	Store    Store
 	Sender   Sender
@@ -22,6 +24,10 @@ type Worker struct {
 	Interval time.Duration // how often to look for due messages; default 5 s
 	Batch    int           // messages per round; default 50
 }
+
+// ClaimLease is how long a claimed message is reserved for the worker that
+// claimed it.
+const ClaimLease = 5 * time.Minute
 
 // Run sends until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
@@ -59,6 +65,14 @@ func (w *Worker) RunOnce(ctx context.Context) int {
 	for _, m := range due {
 		if ctx.Err() != nil {
 			return sent
+		}
+		ok, err := w.Store.ClaimMail(ctx, m.ID, now, w.now().Add(ClaimLease))
+		if err != nil {
+			w.Logger.Error("claiming mail failed", "mail_id", m.ID, "err", err)
+			continue
+		}
+		if !ok {
+			continue // another worker has it
 		}
 		if err := w.Sender.Send(ctx, m); err != nil {
 			attempts := m.Attempts + 1

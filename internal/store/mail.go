@@ -121,6 +121,21 @@ func (q *Queries) MarkMailFailed(ctx context.Context, id string, attempts int, n
 	return err
 }
 
+// ClaimMail takes message id for one sending attempt: it moves the next
+// attempt to until, so no other worker picks it up meanwhile, and reports
+// whether the claim succeeded. It fails when the message is no longer
+// pending and due at now (another worker claimed or sent it first).
+func (q *Queries) ClaimMail(ctx context.Context, id string, now, until time.Time) (bool, error) {
+	const op = "store.ClaimMail"
+	if err := q.writable(op); err != nil {
+		return false, err
+	}
+	res, err := q.q.ExecContext(ctx, `UPDATE mail_outbox SET next_attempt_at = $4
+		WHERE id = $1 AND status = $2 AND next_attempt_at <= $3`, id, mail.Pending, micros(now), micros(until))
+	n, err := rowsAffected(op, res, err)
+	return n == 1, err
+}
+
 func (q *Queries) queryMail(ctx context.Context, op, query string, args ...any) ([]mail.Message, error) {
 	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -162,4 +177,15 @@ func (db *DB) MarkMailFailed(ctx context.Context, id string, attempts int, next 
 	return db.InTx(ctx, func(q *Queries) error {
 		return q.MarkMailFailed(ctx, id, attempts, next, lastErr, status)
 	})
+}
+
+// ClaimMail takes message id for one attempt; see Queries.ClaimMail.
+func (db *DB) ClaimMail(ctx context.Context, id string, now, until time.Time) (bool, error) {
+	var ok bool
+	err := db.InTx(ctx, func(q *Queries) error {
+		var err error
+		ok, err = q.ClaimMail(ctx, id, now, until)
+		return err
+	})
+	return ok, err
 }
