@@ -37,11 +37,11 @@ func TestPasswordHash(t *testing.T) {
 
 func TestPasswordPolicy(t *testing.T) {
 	for pw, ok := range map[string]bool{
-		"short":                       false,
-		"elevenchars":                 false,
-		"twelve chars":                true,
-		"äöüäöüäöüäöü":                true, // counted in characters, not bytes
-		strings.Repeat("x", 257):      false,
+		"short":                        false,
+		"elevenchars":                  false,
+		"twelve chars":                 true,
+		"äöüäöüäöüäöü":                 true, // counted in characters, not bytes
+		strings.Repeat("x", 257):       false,
 		"correct horse battery staple": true,
 	} {
 		if got := CheckPasswordPolicy(pw) == ""; got != ok {
