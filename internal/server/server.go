@@ -10,10 +10,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/verbund/verbund"
 	"github.com/verbund/verbund/internal/audit"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
@@ -78,7 +80,20 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	s.metrics = newMetrics(s.registry, deps.DB)
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	return s.middleware(mux), nil
+	// Browsers tell where a request comes from (Sec-Fetch-Site, Origin);
+	// cross-site unsafe requests are refused before any handler runs. API
+	// clients that send neither header pass, and are checked by token.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := &verbund.Error{Op: "server.crossOrigin", Kind: verbund.Forbidden, Code: "cross-origin",
+			Msg: "cross-site requests that change something are refused"}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.writeProblem(w, r, err)
+			return
+		}
+		s.fail(w, r, err)
+	}))
+	return s.middleware(cop.Handler(mux)), nil
 }
 
 // Routes lists the registered routes with their rules, for tests and docs.
