@@ -136,7 +136,7 @@ func (p *Policy) Decide(v *Viewer, o *Object, now time.Time) Decision {
 			return d.deny(StepStanding, CodeTokenScope, scope)
 		}
 	}
-	if v.Kind != ViewerPublic && v.OrgID != "" && v.OrgID == o.OwnerOrg {
+	if v.loggedIn() && v.OrgID != "" && v.OrgID == o.OwnerOrg {
 		return p.owner(v, o, d)
 	}
 	if o.Draft {
@@ -226,7 +226,7 @@ func (p *Policy) shared(v *Viewer, o *Object, now time.Time, d Decision) Decisio
 		return d.allow(StepTLP, ViaPublic, CodeClear, "")
 	case !m.TLP.Valid():
 		return d.deny(StepTLP, CodeTLPUnknown, "")
-	case v.Kind == ViewerPublic:
+	case !v.loggedIn():
 		return d.deny(StepTLP, CodePublic, "")
 	}
 	if c := standing(v.OrgStatus); c != "" {

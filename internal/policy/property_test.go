@@ -388,6 +388,13 @@ func TestPropertyDefaultDeny(t *testing.T) {
 		if d := p.Decide(&public, &f, now); d.Allow && (f.Marking.TLP != Clear || f.Draft) {
 			t.Fatalf("the public sees a %v object (draft %v): %v", f.Marking.TLP, f.Draft, d)
 		}
+		// A viewer whose kind nobody recognises is the public, whatever
+		// else it claims.
+		odd := v
+		odd.Kind = ViewerKind(3 + w.r.IntN(250))
+		if d := p.Decide(&odd, &f, now); d.Allow && (f.Marking.TLP != Clear || f.Draft) {
+			t.Fatalf("a viewer of unknown kind sees a %v object (draft %v): %v\n viewer %+v\n object %+v", f.Marking.TLP, f.Draft, d, odd, f)
+		}
 	}
 	if ownerSees < 1000 {
 		t.Fatalf("owners saw their unmarked objects only %d times: the property is nearly vacuous", ownerSees)

@@ -7,7 +7,8 @@ import (
 )
 
 // ViewerKind tells who is asking. The zero value is the public, so a Viewer
-// nobody filled in sees only TLP:CLEAR.
+// nobody filled in sees only TLP:CLEAR; a value outside the constants is
+// treated as the public too.
 type ViewerKind uint8
 
 const (
@@ -192,3 +193,7 @@ type Viewer struct {
 
 	Scopes Set // tokens only: the scopes the token carries
 }
+
+// loggedIn reports whether v is a user or a token; anything else is the
+// public.
+func (v *Viewer) loggedIn() bool { return v.Kind == ViewerUser || v.Kind == ViewerToken }

@@ -11,12 +11,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -201,6 +205,12 @@ func mapErr(op string, err error) error {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		switch {
+		case strings.HasPrefix(pgErr.Code, "08"), // connection exception
+			pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", // shutdown, cannot connect now
+			pgErr.Code == "53300": // too many connections
+			return &verbund.Error{Op: op, Kind: verbund.Unavailable, Msg: "the database does not answer", Err: err}
+		}
 		switch pgErr.Code {
 		case "23505":
 			return &verbund.Error{Op: op, Kind: verbund.Conflict, Msg: "already exists", Err: err}
@@ -215,7 +225,16 @@ func mapErr(op string, err error) error {
 			return &verbund.Error{Op: op, Kind: verbund.Conflict, Msg: "already exists", Err: err}
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return &verbund.Error{Op: op, Kind: verbund.Invalid, Msg: "refers to something that does not exist", Err: err}
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+			return &verbund.Error{Op: op, Kind: verbund.Unavailable, Msg: "the database is not available", Err: err}
 		}
+	}
+	// A connection that broke or could not be made: the database is away,
+	// which the client should hear as 503, not as our fault.
+	var netErr net.Error
+	if errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.Timeout(err) || errors.Is(err, syscall.ECONNREFUSED) {
+		return &verbund.Error{Op: op, Kind: verbund.Unavailable, Msg: "the database does not answer", Err: err}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &verbund.Error{Op: op, Kind: verbund.Unavailable, Msg: "the request was cancelled", Err: err}
