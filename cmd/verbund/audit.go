@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -85,8 +86,14 @@ func cmdAudit(ctx context.Context, args []string, getenv func(string) string, st
 	return nil
 }
 
-// openRaw opens the database without migrating it.
+// openRaw opens the database without migrating it. A SQLite file that does
+// not exist is an error: opening would create an empty one.
 func openRaw(ctx context.Context, c config) (*store.DB, error) {
+	if !strings.Contains(c.DB, "://") {
+		if _, err := os.Stat(strings.TrimPrefix(c.DB, "file:")); err != nil {
+			return nil, fmt.Errorf("there is no database at %s (--db, VERBUND_DB): %w", c.DB, err)
+		}
+	}
 	db, err := store.Open(ctx, c.DB)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the database given by --db (VERBUND_DB) %s: %w", redactURL(c.DB), err)

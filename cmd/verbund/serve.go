@@ -11,7 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
+	"net/url"
 	"sync"
 	"time"
 
@@ -89,6 +89,17 @@ func csrfKey(ctx context.Context, ids *identity.Service) ([]byte, error) {
 }
 
 func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer) error {
+	// Listen first: with port 0 the system picks the port, and the base URL
+	// of links in e-mail and problem types must name the one it picked.
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on --addr (VERBUND_ADDR) %s: %w", c.Addr, err)
+	}
+	defer ln.Close()
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Port() == "0" {
+		u.Host = net.JoinHostPort(u.Hostname(), portOf(ln.Addr()))
+		c.BaseURL = u.String()
+	}
 	db, err := openDB(ctx, c, logger)
 	if err != nil {
 		return err
@@ -134,16 +145,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	if c.TLSCert != "" {
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return fmt.Errorf("cannot listen on --addr (VERBUND_ADDR) %s: %w", c.Addr, err)
-	}
-	url := c.BaseURL
-	if strings.HasSuffix(c.Addr, ":0") {
-		// Port 0: tell the caller (tests, scripts) which port it got.
-		url = strings.Replace(url, ":0", ":"+portOf(ln.Addr()), 1)
-	}
-	printBanner(stdout, url, c, logins)
+	printBanner(stdout, c.BaseURL, c, logins)
 
 	var sender *mail.SMTP
 	if c.SMTP != "" && !c.Demo {

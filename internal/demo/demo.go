@@ -96,9 +96,18 @@ func Seed(ctx context.Context, st identity.Store, text func(lang, key string, ar
 	cfg.Argon2 = identity.Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
 	cfg.MailHeld = true
 	cfg.Text = text
+	// The alliance grew over two years: the office first, then members
+	// every few weeks, each with its users created the same day. Times
+	// advance with every change, so the audit log reads in order.
+	now := time.Now().UTC().Truncate(time.Minute)
+	at := now.AddDate(-2, 0, 0)
+	cfg.Now = func() time.Time { at = at.Add(time.Second); return at }
 	svc := identity.NewService(st, cfg)
 	sys := identity.SystemPrincipal()
-	for i, o := range append([]org{office}, members...) {
+	all := append([]org{office}, members...)
+	step := now.Sub(at) / time.Duration(len(all)+1)
+	for i, o := range all {
+		at = now.AddDate(-2, 0, 0).Add(time.Duration(i) * step).Truncate(time.Hour).Add(9 * time.Hour)
 		kind := identity.KindMember
 		if i == 0 {
 			kind = identity.KindOffice

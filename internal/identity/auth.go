@@ -33,13 +33,15 @@ func (s *Service) throttled(ctx context.Context, key string, limit int) (bool, e
 	return n >= limit, err
 }
 
+// checkThrottle refuses when the account of email (unless email is "") or
+// the client's address has failed too often.
 func (s *Service) checkThrottle(ctx context.Context, op, email string) error {
 	ip := audit.RequestFrom(ctx).IP
 	for _, c := range []struct {
 		key   string
 		limit int
 	}{{accountKey(email), s.cfg.AccountFailures}, {addressKey(ip), s.cfg.IPFailures}} {
-		if c.key == addressKey("") {
+		if c.key == addressKey("") || c.key == accountKey("") {
 			continue
 		}
 		t, err := s.throttled(ctx, c.key, c.limit)

@@ -29,7 +29,10 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	if email == "" {
 		return verbund.InvalidFields(op, map[string]string{"email": "required"})
 	}
-	if err := s.checkThrottle(ctx, op, email); err != nil {
+	// Only the address is throttled: the message of a throttled login
+	// tells the user to reset the password, and the reset lifts the
+	// account's throttle, so the account's failures must not block it.
+	if err := s.checkThrottle(ctx, op, ""); err != nil {
 		return err
 	}
 	u, err := s.store.UserByEmail(ctx, email)

@@ -352,3 +352,36 @@ func joinRoles(r []Role) string {
 func (s *Service) OrganisationByID(ctx context.Context, id string) (Organisation, error) {
 	return s.store.Organisation(ctx, id)
 }
+
+// DisplayNames maps user and organisation ids to names for the office's
+// views of the audit log: "Name <e-mail>" for users, the name for
+// organisations. Unknown ids (deleted, or not ids at all) are left out.
+func (s *Service) DisplayNames(ctx context.Context, p Principal, userIDs, orgIDs []string) (map[string]string, error) {
+	if !p.System && (p.User == nil || !p.User.HasOfficeRole()) {
+		return nil, verbund.E("identity.DisplayNames", verbund.Forbidden, "only the office may resolve names")
+	}
+	names := make(map[string]string, len(userIDs)+len(orgIDs))
+	if len(orgIDs) > 0 {
+		orgs, err := s.store.ListOrganisations(ctx, OrgFilter{})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			names[o.ID] = o.Name
+		}
+	}
+	for _, id := range userIDs {
+		if _, done := names[id]; done || id == "" {
+			continue
+		}
+		u, err := s.store.User(ctx, id)
+		if verbund.IsKind(err, verbund.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		names[id] = u.Name + " <" + u.Email + ">"
+	}
+	return names, nil
+}

@@ -185,6 +185,10 @@ func (s *Server) guard(a access, isAPI bool, h http.Handler) http.Handler {
 			}
 		}
 		if !safeMethod(r.Method) && (p.Token == nil) {
+			if err := formTooLarge(r); err != nil {
+				fail(err)
+				return
+			}
 			if !s.validCSRF(r) {
 				if isAPI {
 					fail(&verbund.Error{Op: "server.guard", Kind: verbund.Forbidden, Code: "csrf",
@@ -197,6 +201,24 @@ func (s *Server) guard(a access, isAPI bool, h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// formTooLarge reads the form of r (where the CSRF token would be) and
+// returns the error when the body is over the limit, so that it is answered
+// as too large rather than as a missing token.
+func formTooLarge(r *http.Request) error {
+	if r.Header.Get("X-CSRF-Token") != "" {
+		return nil
+	}
+	err := r.ParseForm()
+	if err == nil {
+		err = r.ParseMultipartForm(32 << 20) // as PostFormValue does
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	return nil
 }
 
 // authorise checks the role and scope part of a for p.

@@ -58,6 +58,7 @@ var problemDocs = map[string]string{
 	"org-terminated":         "The membership of the organisation has ended; its tokens and sessions no longer work.",
 	"bad-credentials":        "The e-mail address or the password is wrong.",
 	"bad-code":               "The second-factor code is wrong or has expired.",
+	"bad-password":           "The password given to confirm the change is wrong.",
 	"login-throttled":        "Too many failed logins for the account or from the address; wait a quarter of an hour.",
 	"account-disabled":       "The account is disabled by its organisation's administrator.",
 	"session-expired":        "The session ended (idle or absolute timeout, logout, or a password change).",

@@ -68,6 +68,7 @@ func (s *Server) handleCreateOrganisation() http.Handler {
 
 type auditData struct {
 	Entries []audit.Entry
+	Names   map[string]string // user and organisation ids → names
 	Filter  audit.Filter
 	Query   url.Values
 	Next    string // query string of the next (older) page, "" at the end
@@ -144,6 +145,18 @@ func (s *Server) handleAuditLog() http.Handler {
 			return
 		}
 		if d.Entries, err = s.Audit.ListAudit(r.Context(), f); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		var users, orgs []string
+		for _, e := range d.Entries {
+			users = append(users, e.ActorUser)
+			orgs = append(orgs, e.ActorOrg)
+			if e.ObjectType == "user" {
+				users = append(users, e.ObjectID)
+			}
+		}
+		if d.Names, err = s.Identity.DisplayNames(r.Context(), p.P, users, orgs); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -218,6 +218,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Language", p.L.Lang)
+	if status == http.StatusTooManyRequests {
+		h.Set("Retry-After", "900") // the throttling window
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -235,6 +238,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p.Error = p.L.Msg(verbund.ErrorMessage(err))
 	case http.StatusInternalServerError:
 		p.Error = p.L.T("error.internal")
+	case http.StatusRequestEntityTooLarge:
+		p.Error = p.L.Msg("the request body is larger than the server accepts")
 	default:
 		p.Error = p.L.Msg(verbund.ErrorMessage(err))
 	}
@@ -285,10 +290,15 @@ func (s *Server) csrfFailed(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusForbidden, "csrf", p)
 }
 
-// redirectBack sends the browser to a local path only: next parameters
-// must not become an open redirect.
+// localPath returns next if it is a path on this site, else fallback: next
+// parameters must not become an open redirect. Browsers drop tabs and line
+// breaks from URLs ("/\t/evil.example" is "//evil.example"), so a path with
+// control characters is refused too.
 func localPath(next, fallback string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return fallback
+	}
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return fallback
 	}
 	return next

@@ -64,6 +64,12 @@ type Server struct {
 
 // New returns the whole HTTP surface of Verbund as one handler.
 func New(cfg Config, deps Deps) (http.Handler, error) {
+	_, h, err := newServer(cfg, deps)
+	return h, err
+}
+
+// newServer is New, also returning the server behind the handler for tests.
+func newServer(cfg Config, deps Deps) (*Server, http.Handler, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
@@ -73,7 +79,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	s := &Server{Deps: deps, cfg: cfg, apiRoutes: map[string]bool{}}
 	pages, err := parseTemplates()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.pages = pages
 	s.registry = prometheus.NewRegistry()
@@ -93,7 +99,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		}
 		s.fail(w, r, err)
 	}))
-	return s.middleware(cop.Handler(mux)), nil
+	return s, s.middleware(cop.Handler(mux)), nil
 }
 
 // Routes lists the registered routes with their rules, for tests and docs.

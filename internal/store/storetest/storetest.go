@@ -56,6 +56,27 @@ func SQLite(t testing.TB) *store.DB {
 // run must not pass by testing one engine only.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
+	// Cleanup runs after the test's context is cancelled: use our own.
+	ctx := context.Background()
+	db, err := store.Open(ctx, PostgresURL(t))
+	if err != nil {
+		t.Fatalf("open PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() { db.Close() }) // registered after the drop, so it runs before it
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate PostgreSQL: %v", err)
+	}
+	return db
+}
+
+// PostgresURL creates an empty schema of its own on the server named by
+// VERBUND_TEST_POSTGRES and returns a URL whose connections work in it, for
+// tests that open the database themselves (the end-to-end test passes it to
+// `verbund serve --db`). The schema is dropped with everything in it when t
+// ends; whoever opens the URL must close its connections before. Without
+// the variable it skips or fails t as Postgres does.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
 		const how = EnvPostgres + " is not set; to test PostgreSQL, set it to a server URL, e.g. " +
@@ -69,7 +90,6 @@ func Postgres(t testing.TB) *store.DB {
 	if err != nil {
 		t.Fatalf("%s is not a URL: %v", EnvPostgres, err)
 	}
-	// Cleanup runs after the test's context is cancelled: use our own.
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
@@ -91,15 +111,7 @@ func Postgres(t testing.TB) *store.DB {
 	params := u.Query()
 	params.Set("search_path", schema)
 	u.RawQuery = params.Encode()
-	db, err := store.Open(ctx, u.String())
-	if err != nil {
-		t.Fatalf("open PostgreSQL: %v", err)
-	}
-	t.Cleanup(func() { db.Close() }) // registered last, so it runs before the drop
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrate PostgreSQL: %v", err)
-	}
-	return db
+	return u.String()
 }
 
 func randomHex(n int) string {

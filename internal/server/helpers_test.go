@@ -1,0 +1,185 @@
+package server_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/verbund/verbund/internal/i18n"
+	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/server"
+	"github.com/verbund/verbund/internal/store"
+	"github.com/verbund/verbund/internal/store/storetest"
+)
+
+// password is the password of every user the fixture creates.
+const password = "correct horse battery staple"
+
+// fixture is a server on a real SQLite database with an office, one member
+// organisation and a user of each kind.
+type fixture struct {
+	db  *store.DB
+	ids *identity.Service
+	cat *i18n.Catalog
+	srv *server.Server
+	ts  *httptest.Server
+
+	office, member                identity.Organisation
+	officeAdmin, orgAdmin, orgMbr identity.User
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := t.Context()
+	f := &fixture{db: storetest.SQLite(t), cat: i18n.MustLoad()}
+	cfg := identity.DefaultConfig()
+	cfg.Argon2 = identity.FastArgon2
+	cfg.MailHeld = true
+	cfg.Text = f.cat.T
+	cfg.BaseURL = "http://verbund.test"
+	f.ids = identity.NewService(f.db.Identity(), cfg)
+
+	sys := identity.SystemPrincipal()
+	var err error
+	if f.office, err = f.ids.CreateOrganisation(ctx, sys, identity.NewOrganisation{Name: "Office", Kind: identity.KindOffice, Country: "DE",
+		Sectors: []string{"public-administration"}}); err != nil {
+		t.Fatal(err)
+	}
+	if f.member, err = f.ids.CreateOrganisation(ctx, sys, identity.NewOrganisation{Name: "Stadtwerke", Country: "DE",
+		Sectors: []string{"energy", "water"}, ContactName: "Klaus", ContactEmail: "klaus@stadtwerke.example"}); err != nil {
+		t.Fatal(err)
+	}
+	user := func(org identity.Organisation, email string, roles ...identity.Role) identity.User {
+		u, err := f.ids.CreateUser(ctx, sys, identity.NewUser{OrgID: org.ID, Email: email, Name: email, Password: password, Roles: roles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	f.officeAdmin = user(f.office, "admin@office.example", identity.RoleOfficeAdmin, identity.RoleOrgAdmin)
+	f.orgAdmin = user(f.member, "admin@stadtwerke.example", identity.RoleOrgAdmin)
+	f.orgMbr = user(f.member, "soc@stadtwerke.example", identity.RoleOrgMember)
+
+	var h http.Handler
+	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Audit: f.db, Mail: f.db, DB: f.db,
+		Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ts = httptest.NewServer(h)
+	t.Cleanup(f.ts.Close)
+	return f
+}
+
+// browser is a client with a cookie jar that follows redirects and keeps
+// the CSRF token of the last page it saw.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+	csrf string
+}
+
+func (f *fixture) browser(t *testing.T) *browser {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &browser{t: t, base: f.ts.URL, c: &http.Client{Jar: jar}}
+}
+
+// loggedIn returns a browser with a session of u.
+func (f *fixture) loggedIn(t *testing.T, u identity.User) *browser {
+	b := f.browser(t)
+	b.get("/login")
+	r := b.post("/login", url.Values{"email": {u.Email}, "password": {password}})
+	if r.url.Path != "/" {
+		t.Fatalf("login of %s ended at %s with %d", u.Email, r.url, r.status)
+	}
+	return b
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+	url    *url.URL
+	json   map[string]any
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func (b *browser) do(method, path string, body io.Reader, edit func(*http.Request)) *response {
+	t := b.t
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, b.base+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(req)
+	}
+	res, err := b.c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	r := &response{status: res.StatusCode, header: res.Header, body: string(raw), url: res.Request.URL}
+	if ct := res.Header.Get("Content-Type"); strings.Contains(ct, "json") && len(raw) > 0 {
+		if err := json.Unmarshal(raw, &r.json); err != nil {
+			t.Fatalf("%s %s: %s is not JSON: %v", method, path, ct, err)
+		}
+	}
+	if m := csrfField.FindStringSubmatch(r.body); m != nil {
+		b.csrf = m[1]
+	}
+	return r
+}
+
+func (b *browser) get(path string) *response { return b.do(http.MethodGet, path, nil, nil) }
+
+// post sends a form with the CSRF token of the last page seen.
+func (b *browser) post(path string, vals url.Values) *response {
+	if vals == nil {
+		vals = url.Values{}
+	}
+	vals.Set("csrf", b.csrf)
+	return b.do(http.MethodPost, path, strings.NewReader(vals.Encode()), func(r *http.Request) {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	})
+}
+
+// postJSON sends body to the API with the session's CSRF token as header.
+func (b *browser) postJSON(path string, body io.Reader) *response {
+	return b.do(http.MethodPost, path, body, func(r *http.Request) {
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("X-CSRF-Token", b.csrf)
+	})
+}
+
+func (r *response) wantStatus(t *testing.T, want int) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("%s: status %d, want %d\n%.3000s", r.url.Path, r.status, want, r.body)
+	}
+}
+
+func (r *response) wantProblem(t *testing.T, status int, code string) {
+	t.Helper()
+	if r.status != status || r.header.Get("Content-Type") != "application/problem+json" || r.json["code"] != code {
+		t.Errorf("%s: %d %s %v, want %d problem %q", r.url.Path, r.status, r.header.Get("Content-Type"), r.json, status, code)
+	}
+}

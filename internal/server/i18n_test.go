@@ -1,0 +1,228 @@
+package server_test
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/verbund/verbund/internal/audit"
+	"github.com/verbund/verbund/internal/i18n"
+	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/mail"
+)
+
+var (
+	templateKey   = regexp.MustCompile(`L\.T "([^"]+)"`)
+	templatePrint = regexp.MustCompile(`L\.T \(print "([^"]+)"`)
+	goKey         = regexp.MustCompile(`L\.T\("([^"]+)"`)
+	mailKey       = regexp.MustCompile(`"(mail\.[a-z_]+)"`)
+	// missingKey is how i18n shows a key it does not know: "[some.key]".
+	missingKey = regexp.MustCompile(`\[[a-z0-9_-]+(\.[a-z0-9_:.-]+)+\]`)
+)
+
+// dynamicKeys lists, for every prefix a template builds keys from with
+// print, every value the key can end in.
+func dynamicKeys() map[string][]string {
+	str := func(vs ...any) []string {
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			switch v := v.(type) {
+			case string:
+				out[i] = v
+			case int:
+				out[i] = strconv.Itoa(v)
+			}
+		}
+		return out
+	}
+	var roles, scopes []string
+	for _, r := range append(append([]identity.Role{}, identity.OfficeRoles...), identity.OrgRoles...) {
+		roles = append(roles, string(r))
+	}
+	for _, s := range identity.Scopes {
+		scopes = append(scopes, string(s))
+	}
+	return map[string][]string{
+		"role.":    roles,
+		"scope.":   scopes,
+		"sector.":  identity.Sectors,
+		"status.":  str(string(identity.StatusPending), string(identity.StatusActive), string(identity.StatusSuspended), string(identity.StatusTerminated)),
+		"kind.":    str(string(identity.KindOffice), string(identity.KindMember)),
+		"outcome.": str(string(audit.Success), string(audit.Failure), string(audit.Denied)),
+		"mail.":    str(string(mail.Pending), string(mail.Sent), string(mail.Held), string(mail.Failed)),
+		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
+			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
+			http.StatusInternalServerError, http.StatusServiceUnavailable),
+	}
+}
+
+// Every key the templates and handlers use exists in every catalogue.
+func TestCataloguesHaveEveryKey(t *testing.T) {
+	keys := map[string]string{} // key → where it is used
+	dynamic := dynamicKeys()
+	files, _ := filepath.Glob("templates/*.html")
+	gofiles, _ := filepath.Glob("*.go")
+	identityFiles, _ := filepath.Glob("../identity/*.go")
+	if len(files) == 0 || len(gofiles) == 0 || len(identityFiles) == 0 {
+		t.Fatal("no templates or Go files found")
+	}
+	for _, name := range append(append(files, gofiles...), identityFiles...) {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		switch {
+		case strings.HasSuffix(name, ".html"):
+			for _, m := range templateKey.FindAllStringSubmatch(src, -1) {
+				keys[m[1]] = name
+			}
+			for _, m := range templatePrint.FindAllStringSubmatch(src, -1) {
+				values, ok := dynamic[m[1]]
+				if !ok {
+					t.Errorf("%s builds keys from %q: list its values in dynamicKeys", name, m[1])
+				}
+				for _, v := range values {
+					keys[m[1]+v] = name + " (" + m[1] + "…)"
+				}
+			}
+		case strings.HasPrefix(name, "../identity/"):
+			// Mail is written in the recipient's language: subject and
+			// body of every message key the identity service sends.
+			for _, m := range mailKey.FindAllStringSubmatch(src, -1) {
+				keys[m[1]+".subject"] = name
+				keys[m[1]+".body"] = name
+			}
+		default:
+			for _, m := range goKey.FindAllStringSubmatch(src, -1) {
+				keys[m[1]] = name
+			}
+		}
+	}
+	if len(keys) < 100 {
+		t.Fatalf("found only %d keys: the patterns no longer match the sources", len(keys))
+	}
+	cat := i18n.MustLoad()
+	for key, where := range keys {
+		for _, l := range i18n.Languages {
+			if !cat.Has(l.Code, key) {
+				t.Errorf("%s uses %q, which is missing in %s.json", where, key, l.Code)
+			}
+		}
+	}
+}
+
+// Every page renders in every language without a missing-key marker, for
+// the public, for an office admin, and as an error page.
+func TestPagesRenderInEveryLanguage(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	// A message in the outbox, and a pending second factor, so that those
+	// pages show their content rather than their empty state.
+	if _, err := f.ids.CreateUser(ctx, identity.SystemPrincipal(), identity.NewUser{OrgID: f.member.ID,
+		Email: "new@stadtwerke.example", Name: "New", Lang: "nl", Roles: []identity.Role{identity.RoleOrgMember}}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := f.db.ListMail(ctx, mail.Filter{})
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("no mail in the outbox: %v", err)
+	}
+	admin := f.loggedIn(t, f.officeAdmin)
+	admin.get("/account/2fa")
+	admin.post("/account/2fa/begin", nil).wantStatus(t, http.StatusOK)
+	if r := admin.get("/account/2fa/qr.png"); r.status != http.StatusOK || r.header.Get("Content-Type") != "image/png" {
+		t.Errorf("QR code: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	member := f.loggedIn(t, f.orgMbr)
+	anon := f.browser(t)
+	anon.get("/")
+
+	params := strings.NewReplacer("{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID,
+		"{token}", strings.Repeat("x", 43), "{code}", "csrf")
+	skip := []string{"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/account/2fa/qr.png"}
+	var pages []string
+	for _, r := range f.srv.Routes() {
+		method, path, _ := strings.Cut(r.Pattern, " ")
+		if method != http.MethodGet || r.API || slices.Contains(skip, path) {
+			continue
+		}
+		pages = append(pages, params.Replace(path))
+	}
+	if len(pages) < 15 {
+		t.Fatalf("only %d pages found: %v", len(pages), pages)
+	}
+
+	for _, l := range i18n.Languages {
+		t.Run(l.Code, func(t *testing.T) {
+			check := func(who string, b *browser, path string, want int) {
+				t.Helper()
+				r := b.get(path)
+				if r.status != want {
+					t.Errorf("%s %s: status %d, want %d", who, path, r.status, want)
+				}
+				if got := r.header.Get("Content-Language"); got != l.Code {
+					t.Errorf("%s %s: Content-Language %q", who, path, got)
+				}
+				if m := missingKey.FindString(r.body); m != "" {
+					t.Errorf("%s %s: missing text %s", who, path, m)
+				}
+			}
+			for _, b := range []*browser{admin, member, anon} {
+				b.post("/lang", url.Values{"lang": {l.Code}}).wantStatus(t, http.StatusOK)
+			}
+			for _, p := range pages {
+				check("office admin", admin, p, http.StatusOK)
+			}
+			for _, p := range []string{"/", "/login", "/reset", "/reset/" + strings.Repeat("x", 43), "/problems/csrf"} {
+				check("public", anon, p, http.StatusOK)
+			}
+			check("public", anon, "/no/such/page", http.StatusNotFound)
+			check("public", anon, "/office/audit", http.StatusOK) // the login form
+			check("member", member, "/office/audit", http.StatusForbidden)
+			check("member", member, "/org/"+f.office.ID, http.StatusForbidden)
+			check("admin", admin, "/org/"+f.office.ID+"x", http.StatusNotFound)
+		})
+	}
+}
+
+// Problems the services report in English reach the user in the user's
+// language.
+func TestFormProblemsInTheUsersLanguage(t *testing.T) {
+	f := newFixture(t)
+	b := f.loggedIn(t, f.orgAdmin)
+	b.post("/lang", url.Values{"lang": {"de"}, "next": {"/org/" + f.member.ID + "/tokens"}}).wantStatus(t, http.StatusOK)
+	check := func(r *response, english ...string) {
+		t.Helper()
+		for _, en := range english {
+			de, ok := f.cat.Lookup("de", "msg."+en)
+			if !ok {
+				t.Errorf("%q is not in the catalogue", en)
+				continue
+			}
+			if !strings.Contains(r.body, template.HTMLEscapeString(de)) || strings.Contains(r.body, template.HTMLEscapeString(en)) {
+				t.Errorf("%s does not show %q in German (%q)", r.url.Path, en, de)
+			}
+		}
+	}
+	r := b.post("/org/"+f.member.ID+"/tokens", url.Values{"name": {strings.Repeat("x", 101)}, "scopes": {"audit:read"}})
+	r.wantStatus(t, http.StatusBadRequest)
+	check(r, "at most 100 characters", "only the office may grant audit:read")
+	b.get("/account/2fa")
+	r = b.post("/account/2fa/confirm", url.Values{"code": {"123456"}})
+	r.wantStatus(t, http.StatusConflict)
+	check(r, "start the set-up first")
+	b.get("/account")
+	r = b.post("/account/password", url.Values{"current": {password}, "password": {strings.Repeat("ü", 257)}, "password2": {strings.Repeat("ü", 257)}})
+	r.wantStatus(t, http.StatusBadRequest)
+	check(r, "at most 256 bytes")
+}
