@@ -28,10 +28,14 @@ type access struct {
 	// beforeEnrolment: reachable when the office requires a second factor
 	// and the user has not set one up yet.
 	beforeEnrolment bool
+	// inert: the handler changes nothing whatever the method (the 404 and
+	// 405 answers), so it needs no CSRF token.
+	inert bool
 }
 
 var (
 	public     = access{name: "public", public: true}
+	fallback   = access{name: "public (404/405 only)", public: true, inert: true}
 	loginStep  = access{name: "login-step", public: true, pendingMFA: true, beforeEnrolment: true}
 	anyUser    = access{name: "user"}
 	enrolment  = access{name: "user (enrolment)", beforeEnrolment: true}
@@ -184,7 +188,7 @@ func (s *Server) guard(a access, isAPI bool, h http.Handler) http.Handler {
 				return
 			}
 		}
-		if !safeMethod(r.Method) && (p.Token == nil) {
+		if !safeMethod(r.Method) && p.Token == nil && !a.inert {
 			if err := formTooLarge(r); err != nil {
 				fail(err)
 				return

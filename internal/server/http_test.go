@@ -87,6 +87,33 @@ func TestNotFound(t *testing.T) {
 		t.Errorf("problem %v", r.json)
 	}
 	b.get("/api/v1/organisations/nope/tokens/nope/more").wantProblem(t, http.StatusNotFound, "no-such-endpoint")
+
+	// A missing static file gets the same friendly page, not a bare text.
+	r = b.get("/static/no-such.css")
+	r.wantStatus(t, http.StatusNotFound)
+	if !strings.Contains(r.body, f.cat.T("en", "error.notfound")) {
+		t.Errorf("missing static file: %.300s", r.body)
+	}
+}
+
+// A known address with the wrong method answers 405 with the methods it
+// accepts, on pages and on the API.
+func TestMethodNotAllowed(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	r := b.do(http.MethodDelete, "/login", nil, nil)
+	r.wantStatus(t, http.StatusMethodNotAllowed)
+	if got := r.header.Get("Allow"); got != "GET, HEAD, POST" {
+		t.Errorf("Allow = %q", got)
+	}
+	if !strings.Contains(r.body, f.cat.T("en", "error.title.405")) {
+		t.Errorf("405 page: %.300s", r.body)
+	}
+	r = b.do(http.MethodPut, "/api/v1/me", nil, nil)
+	r.wantProblem(t, http.StatusMethodNotAllowed, "method-not-allowed")
+	if got := r.header.Get("Allow"); got != "GET, HEAD" {
+		t.Errorf("API Allow = %q", got)
+	}
 }
 
 // Bodies over 1 MiB are refused with 413, on forms and on the API.

@@ -44,6 +44,7 @@ var problemDocs = map[string]string{
 	"body-too-large":         "The request body is larger than the server accepts.",
 	"malformed-json":         "The body is not valid JSON for this request, has unknown fields, or has data after the JSON value.",
 	"unsupported-media-type": "The body must be sent as application/json.",
+	"method-not-allowed":     "The address exists, but not for this method; the Allow header lists the methods it accepts.",
 	"no-such-endpoint":       "There is no such endpoint; the OpenAPI document lists them all.",
 	"cross-origin":           "A browser sent a request that changes something from another site; it was refused.",
 	"csrf":                   "A request with a session cookie that changes something must carry the X-CSRF-Token header (forms: the csrf field).",

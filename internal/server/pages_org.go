@@ -57,7 +57,13 @@ func (s *Server) loadOrg(r *http.Request, withTokens bool) (orgData, error) {
 		return orgData{}, err
 	}
 	p := principalOf(r.Context())
-	d := orgData{Org: org, OrgRoles: identity.OrgRoles, Scopes: identity.Scopes, Now: s.Now()}
+	d := orgData{Org: org, OrgRoles: identity.OrgRoles, Now: s.Now()}
+	for _, sc := range identity.Scopes {
+		// Only the office's tokens may read the audit log; others are not offered it.
+		if sc != identity.ScopeAuditRead || org.Kind == identity.KindOffice {
+			d.Scopes = append(d.Scopes, sc)
+		}
+	}
 	d.AllRoles = identity.OrgRoles
 	if org.Kind == identity.KindOffice {
 		d.AllRoles = append(append([]identity.Role{}, identity.OfficeRoles...), identity.OrgRoles...)

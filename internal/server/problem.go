@@ -15,6 +15,9 @@ func statusOf(err error) int {
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge
 	}
+	if verbund.ErrorCode(err) == "method-not-allowed" {
+		return http.StatusMethodNotAllowed
+	}
 	switch verbund.ErrorKind(err) {
 	case verbund.Invalid:
 		return http.StatusBadRequest

@@ -308,6 +308,11 @@ func (s *Server) handleStatic() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")
 	fsrv := http.FileServerFS(sub)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if st, err := fs.Stat(sub, name); err != nil || st.IsDir() {
+			s.fail(w, r, notFound)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		http.StripPrefix("/static/", fsrv).ServeHTTP(w, r)
 	})

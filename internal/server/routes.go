@@ -2,6 +2,9 @@ package server
 
 import (
 	"net/http"
+	"strings"
+
+	"github.com/verbund/verbund"
 
 	"github.com/verbund/verbund/internal/identity"
 )
@@ -73,10 +76,46 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	s.api(mux, "POST /api/v1/organisations/{org}/tokens", orgAdmin, s.apiCreateToken())
 	s.api(mux, "DELETE /api/v1/organisations/{org}/tokens/{token}", orgAdmin, s.apiRevokeToken())
 	s.api(mux, "GET /api/v1/audit", officeAdm.withScope(identity.ScopeAuditRead), s.apiAudit())
-	mux.Handle("/api/", s.guard(public, true, http.HandlerFunc(s.apiNotFound)))
+	mux.Handle("/api/", s.guard(fallback, true, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowedMethods(mux, r); allow != "" {
+			w.Header().Set("Allow", allow)
+			s.writeProblem(w, r, errMethod)
+			return
+		}
+		s.apiNotFound(w, r)
+	})))
 
-	// Anything else: the friendly 404 page.
-	mux.Handle("/", s.guard(public, false, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Anything else: 405 for a known path with another method, else the
+	// friendly 404 page.
+	mux.Handle("/", s.guard(fallback, false, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowedMethods(mux, r); allow != "" {
+			w.Header().Set("Allow", allow)
+			s.fail(w, r, errMethod)
+			return
+		}
 		s.fail(w, r, notFound)
 	})))
+}
+
+var errMethod = &verbund.Error{Op: "server", Kind: verbund.Invalid, Code: "method-not-allowed",
+	Msg: "this address does not accept this method"}
+
+// allowedMethods returns the methods that a route other than the
+// catch-alls serves for r's path, as an Allow header value, or "".
+func allowedMethods(mux *http.ServeMux, r *http.Request) string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/" && pattern != "/api/" {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	return strings.Join(allow, ", ")
 }
