@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -94,5 +95,38 @@ func TestUsageErrors(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(t.Context(), []string{"version"}, func(string) string { return "" }, nil, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "verbund ") {
 		t.Errorf("version: %v %q", err, out.String())
+	}
+}
+
+// A wrong setting stops the start with a message that names the setting.
+func TestStartupErrorsNameTheSetting(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"serve", "--db", "postgres://postgres:secret@127.0.0.1:1/verbund?connect_timeout=2"}, nil, "--db (VERBUND_DB)"},
+		{[]string{"serve"}, map[string]string{"VERBUND_DB": "mysql://x"}, "--db (VERBUND_DB)"},
+		{[]string{"serve", "--tls-cert", "cert.pem"}, nil, "--tls-cert and --tls-key"},
+		{[]string{"serve"}, map[string]string{"VERBUND_SESSION_IDLE": "forever"}, "VERBUND_SESSION_IDLE"},
+		{[]string{"serve", "--smtp", "smtp://mail.example:587"}, nil, "--mail-from (VERBUND_MAIL_FROM)"},
+		{[]string{"serve", "--log-level", "loud"}, nil, "--log-level (VERBUND_LOG_LEVEL)"},
+		{[]string{"serve", "--base-url", "https://verbund.example/sub"}, nil, "--base-url (VERBUND_BASE_URL)"},
+		{[]string{"serve", "--trusted-proxies", "10.0.0.0/8,garbage"}, nil, "--trusted-proxies (VERBUND_TRUSTED_PROXIES)"},
+		{[]string{"serve", "--addr", "127.0.0.1:99999"}, nil, "--addr (VERBUND_ADDR)"},
+	} {
+		env := map[string]string{"VERBUND_DATA": dir}
+		for k, v := range c.env {
+			env[k] = v
+		}
+		var stderr bytes.Buffer
+		err := run(t.Context(), c.args, func(k string) string { return env[k] }, nil, io.Discard, &stderr)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v %v: error %v, want it to name %s", c.args, c.env, err, c.want)
+		}
+		if strings.Contains(fmt.Sprint(err), "secret") {
+			t.Errorf("error leaks a secret: %v", err)
+		}
 	}
 }
