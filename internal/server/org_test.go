@@ -79,3 +79,28 @@ func TestOrganisationsAreSeparate(t *testing.T) {
 		t.Errorf("a disabled user's session still works: at %s", r.url)
 	}
 }
+
+// A refused change in a table row says why above the page and does not
+// mark fields of the other forms on it.
+func TestRowFormProblemShownAbovePage(t *testing.T) {
+	f := newFixture(t)
+	b := f.loggedIn(t, f.orgAdmin)
+	b.get("/org/" + f.member.ID)
+	r := b.post("/org/"+f.member.ID+"/users/"+f.orgMbr.ID+"/roles", url.Values{})
+	r.wantStatus(t, http.StatusBadRequest)
+	want := f.cat.T("en", "msg.choose at least one role")
+	summary := between(r.body, `class="error-summary"`, `</div>`)
+	if !strings.Contains(summary, want) {
+		t.Errorf("the problem %q is not above the page: %q", want, summary)
+	}
+	if strings.Contains(r.body, `class="field-error"`) {
+		t.Error("the row's problem was shown beside a field of another form")
+	}
+	// The last admin cannot take away their own admin role; the page says so.
+	b.get("/org/" + f.member.ID)
+	r = b.post("/org/"+f.member.ID+"/users/"+f.orgAdmin.ID+"/roles", url.Values{"roles": {"org-member"}})
+	r.wantStatus(t, http.StatusConflict)
+	if !strings.Contains(r.body, f.cat.T("en", "msg.this is the last enabled user with the role org-admin; give it to somebody else first")) {
+		t.Errorf("last-admin refusal not shown: %.2000s", between(r.body, "<main", "</main>"))
+	}
+}

@@ -58,17 +58,13 @@ func (s *Server) handleChangePassword() http.Handler {
 			err = s.Identity.ChangePassword(r.Context(), p.P, r.PostFormValue("current"), pw)
 		}
 		if err != nil {
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
 			d, derr := s.accountData(r)
 			if derr != nil {
 				s.fail(w, r, derr)
 				return
 			}
 			p.Data = d
-			s.render(w, r, statusOf(err), "account", p)
+			s.reshow(w, r, p, "account", err)
 			return
 		}
 		http.Redirect(w, r, "/account?changed=1", http.StatusSeeOther)
@@ -130,12 +126,8 @@ func (s *Server) handleTOTPConfirm() http.Handler {
 			return
 		}
 		if err != nil {
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
 			p.Data = d
-			s.render(w, r, statusOf(err), "totp", p)
+			s.reshow(w, r, p, "totp", err)
 			return
 		}
 		d.RecoveryCodes = codes

@@ -45,11 +45,7 @@ func (s *Server) handleLogin() http.Handler {
 		res, err := s.Identity.Login(r.Context(), email, password)
 		if err != nil {
 			p.Form = &Form{Values: url.Values{"email": {email}, "next": {r.PostFormValue("next")}}}
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, statusOf(err), "login", p)
+			s.reshow(w, r, p, "login", err)
 			return
 		}
 		// Rotation: whatever session the browser had is ended.
@@ -93,11 +89,7 @@ func (s *Server) handleSecondFactor() http.Handler {
 		res, err := s.Identity.SecondFactor(r.Context(), c.Value, r.PostFormValue("code"))
 		if err != nil {
 			p.Form = &Form{Values: url.Values{"next": {r.PostFormValue("next")}}}
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, statusOf(err), "login2fa", p)
+			s.reshow(w, r, p, "login2fa", err)
 			return
 		}
 		s.setSessionCookie(w, res.Secret)
@@ -130,11 +122,7 @@ func (s *Server) handleResetRequest() http.Handler {
 		email := r.PostFormValue("email")
 		if err := s.Identity.RequestPasswordReset(r.Context(), email); err != nil {
 			p.Form = &Form{Values: url.Values{"email": {email}}}
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, statusOf(err), "reset_request", p)
+			s.reshow(w, r, p, "reset_request", err)
 			return
 		}
 		// The same answer whether or not the address has an account.
@@ -163,11 +151,7 @@ func (s *Server) handleReset() http.Handler {
 			err = s.Identity.ResetPassword(r.Context(), r.PathValue("token"), pw)
 		}
 		if err != nil {
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, statusOf(err), "reset", p)
+			s.reshow(w, r, p, "reset", err)
 			return
 		}
 		http.Redirect(w, r, "/login?reset=1", http.StatusSeeOther)

@@ -113,11 +113,7 @@ func (s *Server) handleCreateUser() http.Handler {
 		})
 		if err != nil {
 			p.Data = d
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, statusOf(err), "org", p)
+			s.reshow(w, r, p, "org", err)
 			return
 		}
 		http.Redirect(w, r, "/org/"+d.Org.ID+"#users", http.StatusSeeOther)
@@ -139,12 +135,7 @@ func (s *Server) handleSetRoles() http.Handler {
 		}
 		if err := s.Identity.SetRoles(r.Context(), p.P, r.PathValue("user"), roles(r.PostForm["roles"])); err != nil {
 			p.Data = d
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
-			p.Form = nil
-			s.render(w, r, statusOf(err), "org", p)
+			s.reshowRow(w, r, p, "org", err)
 			return
 		}
 		http.Redirect(w, r, "/org/"+d.Org.ID+"#users", http.StatusSeeOther)
@@ -165,12 +156,7 @@ func (s *Server) handleSetDisabled() http.Handler {
 		}
 		if err := s.Identity.SetDisabled(r.Context(), p.P, r.PathValue("user"), r.PostFormValue("disabled") == "true"); err != nil {
 			p.Data = d
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
-			p.Form = nil
-			s.render(w, r, statusOf(err), "org", p)
+			s.reshowRow(w, r, p, "org", err)
 			return
 		}
 		http.Redirect(w, r, "/org/"+d.Org.ID+"#users", http.StatusSeeOther)
@@ -236,11 +222,7 @@ func (s *Server) handleCreateToken() http.Handler {
 		}
 		if err != nil {
 			p.Data = d
-			if !s.formErr(&p, r, err) {
-				s.fail(w, r, err)
-				return
-			}
-			s.render(w, r, statusOf(err), "tokens", p)
+			s.reshow(w, r, p, "tokens", err)
 			return
 		}
 		// Shown once, on this answer only.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -267,6 +268,35 @@ func (s *Server) formErr(p *page, r *http.Request, err error) bool {
 		p.Error = p.L.T("form.fix")
 	}
 	return true
+}
+
+// reshow shows page name again after err: with the problems beside the
+// fields when the user can fix them, or the error page when not.
+func (s *Server) reshow(w http.ResponseWriter, r *http.Request, p page, name string, err error) {
+	if !s.formErr(&p, r, err) {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, statusOf(err), name, p)
+}
+
+// reshowRow is reshow for the small forms in a table row, which have no
+// fields on the page to mark: their problems are shown above the page.
+func (s *Server) reshowRow(w http.ResponseWriter, r *http.Request, p page, name string, err error) {
+	if !s.formErr(&p, r, err) {
+		s.fail(w, r, err)
+		return
+	}
+	msgs := make([]string, 0, len(p.Form.Errors))
+	for _, m := range p.Form.Errors {
+		msgs = append(msgs, m)
+	}
+	if len(msgs) > 0 {
+		sort.Strings(msgs)
+		p.Error = strings.Join(msgs, " ")
+	}
+	p.Form = &Form{}
+	s.render(w, r, statusOf(err), name, p)
 }
 
 // csrfFailed answers a form post whose CSRF token is missing or wrong. The
