@@ -337,14 +337,14 @@ func noEnv(string) string { return "" }
 
 // startServer runs `verbund serve --demo` on a free port and returns its base
 // URL and a function that stops it and returns what run returned.
-func startServer(t *testing.T, dsn string) (base string, stop func() error) {
+func startServer(t *testing.T, dsn string, extra ...string) (base string, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	logs := &lockedBuffer{}
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", dsn},
+		err := run(ctx, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", dsn}, extra...),
 			noEnv, nil, pw, logs)
 		pw.CloseWithError(io.EOF)
 		done <- err
@@ -371,7 +371,7 @@ func startServer(t *testing.T, dsn string) (base string, stop func() error) {
 	if err != nil {
 		t.Fatalf("serve printed no first line (%v); it returned %v", err, stop())
 	}
-	m := regexp.MustCompile(`^Verbund \S+ is running at (http://127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
+	m := regexp.MustCompile(`^Verbund \S+ is running at (https?://127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
 	if m == nil || strings.HasSuffix(m[1], ":0") {
 		t.Fatalf("first line of serve: %q", line)
 	}
