@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"strings"
 	"time"
 
@@ -10,7 +11,10 @@ import (
 	"github.com/verbund/verbund/internal/audit"
 )
 
-// ErrBadCredentials is what a wrong password and an unknown account both get:
+// errReplayed marks a TOTP code whose time step was used before.
+var errReplayed = errors.New("totp code replayed")
+
+// msgBadCredentials is what a wrong password and an unknown account both get:
 // the answer must not tell which.
 const msgBadCredentials = "the e-mail address or the password is wrong"
 
@@ -174,8 +178,20 @@ func (s *Service) SecondFactor(ctx context.Context, secret, code string) (LoginR
 	if code == "" {
 		return LoginResult{}, verbund.InvalidFields(op, map[string]string{"code": "required"})
 	}
+	fail := func(reason, msg string) error {
+		e := s.entry(ctx, Principal{User: &u}, "auth.second_factor", audit.Failure)
+		e.ActorOrg, e.ObjectType, e.ObjectID, e.Reason = u.OrgID, "user", u.ID, reason
+		keys := []string{accountKey(u.Email)}
+		if ip := audit.RequestFrom(ctx).IP; ip != "" {
+			keys = append(keys, addressKey(ip))
+		}
+		s.recordFailure(ctx, e, keys...)
+		return &verbund.Error{Op: op, Kind: verbund.Unauthenticated, Code: "bad-code", Msg: msg,
+			Fields: map[string]string{"code": "wrong or expired"}}
+	}
+	step, totpOK := matchTOTP(u.TOTPSecret, trimCode(code), s.now())
 	usedRecovery := false
-	if !validTOTP(u.TOTPSecret, trimCode(code), s.now()) {
+	if !totpOK {
 		var ok bool
 		err := s.store.Update(ctx, func(tx Tx) error {
 			var err error
@@ -186,16 +202,7 @@ func (s *Service) SecondFactor(ctx context.Context, secret, code string) (LoginR
 			return LoginResult{}, err
 		}
 		if !ok {
-			e := s.entry(ctx, Principal{User: &u}, "auth.second_factor", audit.Failure)
-			e.ActorOrg, e.ObjectType, e.ObjectID, e.Reason = u.OrgID, "user", u.ID, "wrong code"
-			keys := []string{accountKey(u.Email)}
-			if ip := audit.RequestFrom(ctx).IP; ip != "" {
-				keys = append(keys, addressKey(ip))
-			}
-			s.recordFailure(ctx, e, keys...)
-			return LoginResult{}, &verbund.Error{Op: op, Kind: verbund.Unauthenticated, Code: "bad-code",
-				Msg:    "the code is wrong or has expired; use the current code from your app or a recovery code",
-				Fields: map[string]string{"code": "wrong or expired"}}
+			return LoginResult{}, fail("wrong code", "the code is wrong or has expired; use the current code from your app or a recovery code")
 		}
 		usedRecovery = true
 	}
@@ -211,6 +218,15 @@ func (s *Service) SecondFactor(ctx context.Context, secret, code string) (LoginR
 		return LoginResult{}, err
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
+		if totpOK {
+			fresh, err := tx.UseTOTPStep(ctx, u.ID, step)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				return errReplayed
+			}
+		}
 		if err := tx.DeleteSession(ctx, sess.ID); err != nil {
 			return err
 		}
@@ -228,6 +244,9 @@ func (s *Service) SecondFactor(ctx context.Context, secret, code string) (LoginR
 		_, err := tx.AppendAudit(ctx, e)
 		return err
 	})
+	if errors.Is(err, errReplayed) {
+		return LoginResult{}, fail("code used before", "this code was used already; wait for the next code of your app")
+	}
 	if err != nil {
 		return LoginResult{}, verbund.Errorf(op, err)
 	}

@@ -288,6 +288,20 @@ func TestSecondFactor(t *testing.T) {
 			t.Fatalf("after second factor: %+v %v", full.Session, err)
 		}
 
+		// The same code cannot be used twice, not even within its window.
+		res, err = f.svc.Login(ctx, f.memb.Email, pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SecondFactor(ctx, res.Secret, code); verbund.ErrorMessage(err) != "this code was used already; wait for the next code of your app" {
+			t.Fatalf("replayed code: %v", err)
+		}
+		f.clk.Add(30 * time.Second)
+		next, _ := totp.GenerateCode(enr.Secret, f.clk.Now())
+		if _, err := f.svc.SecondFactor(ctx, res.Secret, next); err != nil {
+			t.Fatalf("the next step's code: %v", err)
+		}
+
 		// A recovery code works once.
 		for i, want := range []bool{true, false} {
 			res, err := f.svc.Login(ctx, f.memb.Email, pw)

@@ -76,6 +76,10 @@ type Tx interface {
 	// CountRecoveryCodes counts a user's unused recovery codes.
 	CountRecoveryCodes(ctx context.Context, userID string) (int, error)
 
+	// UseTOTPStep records that the user used the TOTP code of time step
+	// step; false when that step or a later one was used already.
+	UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error)
+
 	// CreateResetToken stores a password-reset token by the hash of its secret.
 	CreateResetToken(ctx context.Context, hash []byte, userID string, expires time.Time) error
 	// ConsumeResetToken marks the token used and returns its user; a

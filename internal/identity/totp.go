@@ -3,6 +3,7 @@ package identity
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"image/png"
 	"time"
 
@@ -16,15 +17,21 @@ import (
 // RecoveryCodeCount is how many recovery codes a user gets at enrolment.
 const RecoveryCodeCount = 10
 
-// validTOTP checks a 6-digit code with one step of clock skew either way.
-func validTOTP(secret, code string, at time.Time) bool {
+// matchTOTP checks a 6-digit code against the steps around at (one step of
+// clock skew either way) and returns the time step it belongs to.
+func matchTOTP(secret, code string, at time.Time) (int64, bool) {
 	if secret == "" || len(code) != 6 {
-		return false
+		return 0, false
 	}
-	ok, err := totp.ValidateCustom(code, secret, at, totp.ValidateOpts{
-		Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
-	})
-	return err == nil && ok
+	opts := totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+	now := at.Unix() / 30
+	for _, step := range []int64{now, now - 1, now + 1} {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*30, 0), opts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step, true
+		}
+	}
+	return 0, false
 }
 
 // Enrolment is what a user needs to add Verbund to an authenticator app.
@@ -107,7 +114,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, p Principal, code string) ([]
 		return nil, verbund.E(op, verbund.Conflict, "the second factor is already set up")
 	case u.TOTPSecret == "":
 		return nil, verbund.E(op, verbund.Conflict, "start the set-up first")
-	case !validTOTP(u.TOTPSecret, trimCode(code), s.now()):
+	}
+	step, ok := matchTOTP(u.TOTPSecret, trimCode(code), s.now())
+	if !ok {
 		return nil, &verbund.Error{Op: op, Kind: verbund.Invalid, Code: "bad-code",
 			Msg:    "the code does not match: check that your device's clock is right and enter the current code",
 			Fields: map[string]string{"code": "wrong or expired"}}
@@ -122,6 +131,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, p Principal, code string) ([]
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		if _, err := tx.UseTOTPStep(ctx, u.ID, step); err != nil {
 			return err
 		}
 		if err := tx.ReplaceRecoveryCodes(ctx, u.ID, hashes); err != nil {

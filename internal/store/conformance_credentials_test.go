@@ -324,3 +324,35 @@ func TestResetTokens(t *testing.T) {
 		}
 	})
 }
+
+func TestUseTOTPStep(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedUser(t, db)
+		ctx := t.Context()
+		use := func(user string, step int64) bool {
+			var ok bool
+			update(t, db, func(tx identity.Tx) error {
+				var err error
+				ok, err = tx.UseTOTPStep(ctx, user, step)
+				return err
+			})
+			return ok
+		}
+		for _, c := range []struct {
+			user string
+			step int64
+			want bool
+		}{
+			{"u-1", 100, true},  // first use
+			{"u-1", 100, false}, // the same step again: a replay
+			{"u-1", 99, false},  // an earlier step
+			{"u-2", 100, true},  // another user's steps are their own
+			{"u-1", 101, true},  // the next step
+			{"nobody", 5, false},
+		} {
+			if got := use(c.user, c.step); got != c.want {
+				t.Errorf("UseTOTPStep(%s, %d) = %v, want %v", c.user, c.step, got, c.want)
+			}
+		}
+	})
+}

@@ -247,6 +247,20 @@ func (q *Queries) CreateUser(ctx context.Context, u identity.User) error {
 	return q.insertRoles(ctx, op, u.ID, u.Roles)
 }
 
+// UseTOTPStep records that user userID used the TOTP code of time step
+// step, and reports false when that step or a later one was used already
+// (a replayed code). The check and the write are one statement, so two
+// logins racing with the same code cannot both win.
+func (q *Queries) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	const op = "store.UseTOTPStep"
+	if err := q.writable(op); err != nil {
+		return false, err
+	}
+	res, err := q.q.ExecContext(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, userID, step)
+	n, err := rowsAffected(op, res, err)
+	return n == 1, err
+}
+
 // UpdateUser replaces the name, language, password hash, roles, TOTP fields,
 // disabled flag and update time of u; NotFound when u does not exist. The
 // organisation, e-mail address and creation time do not change.
