@@ -26,7 +26,8 @@ func deps(t *testing.T, pkg string) []string {
 }
 
 func TestDomainPackagesStayPure(t *testing.T) {
-	domain := []string{"internal/identity", "internal/audit", "internal/mail", "internal/policy", "internal/i18n", "internal/demo"}
+	domain := []string{"internal/identity", "internal/audit", "internal/mail", "internal/policy", "internal/i18n", "internal/demo",
+		"internal/membership", "internal/designation", "internal/sharing"}
 	forbidden := []string{
 		"net/http", "database/sql", "modernc.org/sqlite", "github.com/jackc/pgx/v5",
 		module + "/internal/store", module + "/internal/server", module + "/cmd/verbund",
@@ -49,7 +50,8 @@ func TestDomainPackagesStayPure(t *testing.T) {
 
 func TestDomainPackagesImportNoSQL(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}",
-		module+"/internal/identity", module+"/internal/audit", module+"/internal/mail", module+"/internal/policy", module+"/internal/demo").Output()
+		module+"/internal/identity", module+"/internal/audit", module+"/internal/mail", module+"/internal/policy", module+"/internal/demo",
+		module+"/internal/membership", module+"/internal/designation", module+"/internal/sharing").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
