@@ -115,6 +115,9 @@ func TestStartupErrorsNameTheSetting(t *testing.T) {
 		{[]string{"serve", "--base-url", "https://verbund.example/sub"}, nil, "--base-url (VERBUND_BASE_URL)"},
 		{[]string{"serve", "--trusted-proxies", "10.0.0.0/8,garbage"}, nil, "--trusted-proxies (VERBUND_TRUSTED_PROXIES)"},
 		{[]string{"serve", "--addr", "127.0.0.1:99999"}, nil, "--addr (VERBUND_ADDR)"},
+		{[]string{"serve"}, map[string]string{"VERBUND_REGIME": "anarchy"}, "--regime (VERBUND_REGIME)"},
+		{[]string{"serve", "--activation", "never"}, nil, "--activation (VERBUND_ACTIVATION)"},
+		{[]string{"serve", "--countries", "DE,Germany"}, nil, "--countries (VERBUND_COUNTRIES)"},
 	} {
 		env := map[string]string{"VERBUND_DATA": dir}
 		for k, v := range c.env {

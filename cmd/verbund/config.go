@@ -31,6 +31,9 @@ type config struct {
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
 	ShutdownGrace  time.Duration
+	Countries      []string // countries whose organisations may register
+	Activation     string   // "immediate" or "office"
+	Regime         string   // "open" (open alliance) or "hub" (designated hub)
 }
 
 // envFlags registers flags whose defaults come from VERBUND_* variables.
@@ -178,6 +181,21 @@ func (c *config) finishServe(proxies string) error {
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	switch c.Activation {
+	case "immediate", "office":
+	default:
+		return fmt.Errorf("--activation (VERBUND_ACTIVATION) %q: use immediate (open alliance) or office (an office decision activates)", c.Activation)
+	}
+	switch c.Regime {
+	case "open", "hub":
+	default:
+		return fmt.Errorf("--regime (VERBUND_REGIME) %q: use open (open alliance) or hub (designated hub: confidential information only to designated recipients)", c.Regime)
+	}
+	for _, cc := range c.Countries {
+		if len(cc) != 2 || strings.Trim(cc, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			return fmt.Errorf("--countries (VERBUND_COUNTRIES): %q is not a two-letter country code such as DE or NL", cc)
+		}
 	}
 	if c.SessionIdle < time.Minute || c.SessionMax < c.SessionIdle {
 		return fmt.Errorf("--session-idle must be at least 1m and --session-max at least as long")

@@ -12,20 +12,25 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/verbund/verbund/internal/demo"
+	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
+	"github.com/verbund/verbund/internal/membership"
+	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/server"
+	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/store"
 )
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
-	var proxies string
+	var proxies, countries string
 	f := newFlags("serve", getenv, stderr)
 	f.str(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	dbFlags(f, &c)
@@ -35,6 +40,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	f.boolean(&c.Demo, "demo", "seed a demo alliance (in DATA/demo.db unless --db is given) and print its logins")
 	f.str(&c.SMTP, "smtp", "", "SMTP server for e-mail, smtp://user:password@host:587 (without it, mail is held in the outbox)")
 	f.str(&c.MailFrom, "mail-from", "", "sender address of e-mail")
+	f.str(&countries, "countries", "DE", "comma-separated countries (ISO 3166-1 alpha-2) whose organisations may register")
+	f.str(&c.Activation, "activation", "immediate", "immediate: a verified registration that signed the agreement is active at once; office: the office activates")
+	f.str(&c.Regime, "regime", "open", "open: open alliance; hub: designated hub, confidential information only to assessed and designated recipients")
 	f.str(&proxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed")
 	if err := f.duration(&c.SessionIdle, "session-idle", 2*time.Hour, "a session unused this long ends"); err != nil {
 		return err
@@ -50,6 +58,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			return nil
 		}
 		return err
+	}
+	for _, cc := range strings.Split(countries, ",") {
+		if cc = strings.ToUpper(strings.TrimSpace(cc)); cc != "" {
+			c.Countries = append(c.Countries, cc)
+		}
 	}
 	if err := c.finishServe(proxies); err != nil {
 		return err
@@ -115,6 +128,20 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	icfg.MailHeld = c.SMTP == "" || c.Demo
 	icfg.Text = cat.T
 	ids := identity.NewService(db.Identity(), icfg)
+	mcfg := membership.DefaultConfig()
+	mcfg.AllowedCountries, mcfg.Activation = c.Countries, membership.Activation(c.Activation)
+	mcfg.MailHeld, mcfg.BaseURL, mcfg.Text = icfg.MailHeld, c.BaseURL, cat.T
+	mem := membership.NewService(db.Membership(), mcfg)
+	des := designation.NewService(db.Designation(), designation.DefaultConfig())
+	pcfg := policy.DefaultConfig()
+	if c.Regime == "hub" {
+		pcfg.Regime = policy.HubRegime()
+	}
+	pol, err := policy.New(pcfg)
+	if err != nil {
+		return fmt.Errorf("the sharing policy: %w", err)
+	}
+	door := sharing.New(pol, mem, des, des, ids, nil)
 
 	key, err := csrfKey(ctx, ids)
 	if err != nil {
@@ -128,7 +155,8 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
-	}, server.Deps{Logger: logger, Identity: ids, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
+	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door,
+		Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
 	if err != nil {
 		return err
 	}

@@ -17,9 +17,12 @@ import (
 
 	"github.com/verbund/verbund"
 	"github.com/verbund/verbund/internal/audit"
+	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
+	"github.com/verbund/verbund/internal/membership"
+	"github.com/verbund/verbund/internal/sharing"
 )
 
 // Config is the server's part of the installation's configuration.
@@ -40,12 +43,16 @@ type Database interface {
 
 // Deps are the services the server calls.
 type Deps struct {
-	Logger   *slog.Logger
-	Identity *identity.Service
-	Audit    audit.Store
-	Mail     mail.Store
-	DB       Database
-	Catalog  *i18n.Catalog
+	Logger      *slog.Logger
+	Identity    *identity.Service
+	Membership  *membership.Service
+	Designation *designation.Service
+	// Door is the one way to information objects: every read path asks it.
+	Door    *sharing.Door
+	Audit   audit.Store
+	Mail    mail.Store
+	DB      Database
+	Catalog *i18n.Catalog
 	// CSRFKey signs form tokens; all nodes of an installation share it.
 	CSRFKey []byte
 	Now     func() time.Time
