@@ -31,6 +31,11 @@ type access struct {
 	// inert: the handler changes nothing whatever the method (the 404 and
 	// 405 answers), so it needs no CSRF token.
 	inert bool
+	// sessionless: a public API route whose handler ignores any session
+	// (registration by a machine). A forged request could only do what its
+	// sender can do directly, so it needs no CSRF token; browsers' cross-site
+	// requests are still refused by CrossOriginProtection.
+	sessionless bool
 }
 
 var (
@@ -42,6 +47,10 @@ var (
 	orgAdmin   = access{name: "org-admin or office-admin", roles: []identity.Role{identity.RoleOrgAdmin, identity.RoleOfficeAdmin}}
 	officeUser = access{name: "office", roles: identity.OfficeRoles}
 	officeAdm  = access{name: "office-admin", roles: []identity.Role{identity.RoleOfficeAdmin}}
+	// officeReview is for the membership decisions: reviewers and office admins.
+	officeReview = access{name: "reviewer or office-admin", roles: []identity.Role{identity.RoleReviewer, identity.RoleOfficeAdmin}}
+	// publicAPI is public and needs no session (see sessionless).
+	publicAPI = access{name: "public (no session)", public: true, sessionless: true}
 )
 
 // withScope returns a copy of a that API tokens with scope may pass.
@@ -141,6 +150,7 @@ func (s *Server) guard(a access, isAPI bool, h http.Handler) http.Handler {
 		}
 		ctx := context.WithValue(r.Context(), keyPrincipal, p)
 		ctx = context.WithValue(ctx, keyLang, s.language(r, p))
+		ctx = context.WithValue(ctx, keyAgreement, &agreementMemo{})
 		r = r.WithContext(ctx)
 
 		if p.Session != nil && !p.Session.MFAPassed && !a.pendingMFA {
@@ -188,7 +198,7 @@ func (s *Server) guard(a access, isAPI bool, h http.Handler) http.Handler {
 				return
 			}
 		}
-		if !safeMethod(r.Method) && p.Token == nil && !a.inert {
+		if !safeMethod(r.Method) && p.Token == nil && !a.inert && !a.sessionless {
 			if err := formTooLarge(r); err != nil {
 				fail(err)
 				return

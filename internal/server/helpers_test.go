@@ -10,10 +10,14 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/mail"
+	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/server"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/store/storetest"
@@ -23,22 +27,47 @@ import (
 const password = "correct horse battery staple"
 
 // fixture is a server on a real SQLite database with an office, one member
-// organisation and a user of each kind.
+// organisation and a user of each kind, and version 1 of the agreement,
+// which the member has accepted.
 type fixture struct {
 	db  *store.DB
 	ids *identity.Service
+	mem *membership.Service
 	cat *i18n.Catalog
 	srv *server.Server
 	ts  *httptest.Server
+	// clock is the membership service's time: tests move it on to let
+	// verification links expire.
+	clock *clock
 
-	office, member                identity.Organisation
-	officeAdmin, orgAdmin, orgMbr identity.User
+	office, member                          identity.Organisation
+	officeAdmin, reviewer, orgAdmin, orgMbr identity.User
+}
+
+// clock is a time that tests can move on.
+type clock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.off) }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.off += d
+	c.mu.Unlock()
+}
+
+// agreementTexts is version 1 of the fixture's agreement.
+var agreementTexts = map[string]string{
+	"de": "Vereinbarung: Vertrauliches bleibt vertraulich.",
+	"nl": "Overeenkomst: vertrouwelijk blijft vertrouwelijk.",
+	"en": "Agreement: what is confidential stays confidential.",
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := t.Context()
-	f := &fixture{db: storetest.SQLite(t), cat: i18n.MustLoad()}
+	f := &fixture{db: storetest.SQLite(t), cat: i18n.MustLoad(), clock: &clock{}}
 	cfg := identity.DefaultConfig()
 	cfg.Argon2 = identity.FastArgon2
 	cfg.MailHeld = true
@@ -64,13 +93,25 @@ func newFixture(t *testing.T) *fixture {
 		return u
 	}
 	f.officeAdmin = user(f.office, "admin@office.example", identity.RoleOfficeAdmin, identity.RoleOrgAdmin)
+	f.reviewer = user(f.office, "reviewer@office.example", identity.RoleReviewer)
 	f.orgAdmin = user(f.member, "admin@stadtwerke.example", identity.RoleOrgAdmin)
 	f.orgMbr = user(f.member, "soc@stadtwerke.example", identity.RoleOrgMember)
 
+	mcfg := membership.DefaultConfig()
+	mcfg.Now, mcfg.Argon2, mcfg.MailHeld, mcfg.Text, mcfg.BaseURL = f.clock.Now, identity.FastArgon2, true, f.cat.T, cfg.BaseURL
+	mcfg.AllowedCountries = []string{"DE", "NL"}
+	f.mem = membership.NewService(f.db.Membership(), mcfg)
+	if _, err := f.mem.PublishAgreement(ctx, sys, agreementTexts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.mem.Sign(ctx, f.principal(t, f.orgAdmin), f.member.ID, 1, "de"); err != nil {
+		t.Fatal(err)
+	}
+
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Audit: f.db, Mail: f.db, DB: f.db,
-		Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem,
+		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +119,81 @@ func newFixture(t *testing.T) *fixture {
 	f.ts = httptest.NewServer(h)
 	t.Cleanup(f.ts.Close)
 	return f
+}
+
+// principal returns the principal of u, as a session of u has it.
+func (f *fixture) principal(t *testing.T, u identity.User) identity.Principal {
+	t.Helper()
+	p, err := f.ids.Principal(t.Context(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// registration returns the form of a valid registration of name, with
+// addresses at domain.
+func registration(name, domain string) url.Values {
+	return url.Values{
+		"name": {name}, "legal_form": {"GmbH"}, "street": {"Hafenstraße 3"}, "postcode": {"26122"}, "city": {"Oldenburg"},
+		"country": {"DE"}, "sectors": {"energy", "ict-services"}, "size_class": {"50-249"}, "website": {domain},
+		"contact_name": {"Carla Contact"}, "contact_function": {"CISO"}, "contact_email": {"contact@" + domain},
+		"contact_phone": {"+49 441 1234"}, "user_name": {"Ada Admin"}, "user_email": {"ada@" + domain},
+		"password": {password}, "password2": {password}, "agreement_version": {"1"}, "agreement_lang": {"en"},
+		"accept_agreement": {"on"},
+	}
+}
+
+var verifyLink = regexp.MustCompile(`http://verbund\.test(/register/verify/[A-Za-z0-9_-]+)`)
+
+// verifyPath returns the path of the newest verification link mailed to
+// addr.
+func (f *fixture) verifyPath(t *testing.T, addr string) string {
+	t.Helper()
+	msgs, err := f.db.ListMail(t.Context(), mail.Filter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs { // newest first
+		if m.To == addr {
+			if l := verifyLink.FindStringSubmatch(m.Text); l != nil {
+				return l[1]
+			}
+		}
+	}
+	t.Fatalf("no verification link mailed to %s", addr)
+	return ""
+}
+
+// joined registers name through the web form, confirms the address and
+// returns the organisation, now an active participant, and a browser
+// logged in as its first user (its administrator).
+func (f *fixture) joined(t *testing.T, name, domain string) (identity.Organisation, *browser) {
+	t.Helper()
+	b := f.browser(t)
+	form := registration(name, domain)
+	if m := regexp.MustCompile(`name="agreement_version" value="(\d+)"`).FindStringSubmatch(b.get("/register").body); m != nil {
+		form.Set("agreement_version", m[1])
+	}
+	r := b.post("/register", form)
+	r.wantStatus(t, http.StatusOK)
+	if r.url.Path != "/register/sent" {
+		t.Fatalf("registration ended at %s\n%.3000s", r.url, between(r.body, "<main", "</main>"))
+	}
+	b.get(f.verifyPath(t, "ada@"+domain)).wantStatus(t, http.StatusOK)
+	u, err := f.db.UserByEmail(t.Context(), "ada@"+domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := f.db.Organisation(t.Context(), u.OrgID)
+	if err != nil || org.Status != identity.StatusActive {
+		t.Fatalf("after verification the organisation is %+v, %v", org, err)
+	}
+	b.get("/login")
+	if r := b.post("/login", url.Values{"email": {u.Email}, "password": {password}}); r.url.Path != "/" {
+		t.Fatalf("login of %s ended at %s", u.Email, r.url)
+	}
+	return org, b
 }
 
 // browser is a client with a cookie jar that follows redirects and keeps

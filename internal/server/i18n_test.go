@@ -16,13 +16,14 @@ import (
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
+	"github.com/verbund/verbund/internal/membership"
 )
 
 var (
 	templateKey   = regexp.MustCompile(`L\.T "([^"]+)"`)
 	templatePrint = regexp.MustCompile(`L\.T \(print "([^"]+)"`)
 	goKey         = regexp.MustCompile(`L\.T\("([^"]+)"`)
-	mailKey       = regexp.MustCompile(`"(mail\.[a-z_]+)"`)
+	mailKey       = regexp.MustCompile(`"(mail\.[a-z_.]*[a-z_])"`)
 	// missingKey is how i18n shows a key it does not know: "[some.key]".
 	missingKey = regexp.MustCompile(`\[[a-z0-9_-]+(\.[a-z0-9_:.-]+)+\]`)
 )
@@ -49,14 +50,34 @@ func dynamicKeys() map[string][]string {
 	for _, s := range identity.Scopes {
 		scopes = append(scopes, string(s))
 	}
+	var ctypes []string
+	for _, k := range []membership.Status{membership.Partner, membership.Multiplier} {
+		ctypes = append(ctypes, membership.ContributionTypes[k]...)
+	}
+	statuses := str(string(membership.Participant), string(membership.Partner), string(membership.Multiplier))
+	kinds := str(string(membership.Partner), string(membership.Multiplier))
 	return map[string][]string{
-		"role.":    roles,
-		"scope.":   scopes,
-		"sector.":  identity.Sectors,
-		"status.":  str(string(identity.StatusPending), string(identity.StatusActive), string(identity.StatusSuspended), string(identity.StatusTerminated)),
-		"kind.":    str(string(identity.KindOffice), string(identity.KindMember)),
-		"outcome.": str(string(audit.Success), string(audit.Failure), string(audit.Denied)),
-		"mail.":    str(string(mail.Pending), string(mail.Sent), string(mail.Held), string(mail.Failed)),
+		"mstatus.":                      statuses,
+		"state.":                        str(string(membership.Pending), string(membership.Approved), string(membership.Rejected), string(membership.Accepted), string(membership.Withdrawn)),
+		"ctype.":                        ctypes,
+		"orgtype.":                      membership.OrgTypes,
+		"lang.":                         membership.Languages,
+		"status.title.":                 kinds,
+		"status.lead.":                  kinds,
+		"status.apply.":                 kinds,
+		"status.description.":           kinds,
+		"status.contributions.":         kinds,
+		"status.contribute.":            kinds,
+		"status.contribute.text.":       kinds,
+		"office.action.":                str("activate", "suspend", "reinstate", "expel"),
+		"office.membership.activation.": str(string(membership.ActivateImmediately), string(membership.ActivateByOffice)),
+		"role.":                         roles,
+		"scope.":                        scopes,
+		"sector.":                       identity.Sectors,
+		"status.":                       str(string(identity.StatusPending), string(identity.StatusActive), string(identity.StatusSuspended), string(identity.StatusTerminated)),
+		"kind.":                         str(string(identity.KindOffice), string(identity.KindMember)),
+		"outcome.":                      str(string(audit.Success), string(audit.Failure), string(audit.Denied)),
+		"mail.":                         str(string(mail.Pending), string(mail.Sent), string(mail.Held), string(mail.Failed)),
 		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
 			http.StatusInternalServerError, http.StatusServiceUnavailable),
@@ -70,10 +91,16 @@ func TestCataloguesHaveEveryKey(t *testing.T) {
 	files, _ := filepath.Glob("templates/*.html")
 	gofiles, _ := filepath.Glob("*.go")
 	identityFiles, _ := filepath.Glob("../identity/*.go")
-	if len(files) == 0 || len(gofiles) == 0 || len(identityFiles) == 0 {
+	membershipFiles, _ := filepath.Glob("../membership/*.go")
+	if len(files) == 0 || len(gofiles) == 0 || len(identityFiles) == 0 || len(membershipFiles) == 0 {
 		t.Fatal("no templates or Go files found")
 	}
-	for _, name := range append(append(files, gofiles...), identityFiles...) {
+	// The membership service builds these mail keys from a status.
+	for _, st := range []membership.Status{membership.Partner, membership.Multiplier} {
+		keys["mail.status."+string(st)+".subject"] = "../membership/contribute.go"
+		keys["mail.status."+string(st)+".body"] = "../membership/contribute.go"
+	}
+	for _, name := range append(append(append(files, gofiles...), identityFiles...), membershipFiles...) {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}
@@ -96,9 +123,9 @@ func TestCataloguesHaveEveryKey(t *testing.T) {
 					keys[m[1]+v] = name + " (" + m[1] + "…)"
 				}
 			}
-		case strings.HasPrefix(name, "../identity/"):
+		case strings.HasPrefix(name, "../identity/"), strings.HasPrefix(name, "../membership/"):
 			// Mail is written in the recipient's language: subject and
-			// body of every message key the identity service sends.
+			// body of every message key the services send.
 			for _, m := range mailKey.FindAllStringSubmatch(src, -1) {
 				keys[m[1]+".subject"] = name
 				keys[m[1]+".body"] = name
@@ -146,10 +173,31 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	member := f.loggedIn(t, f.orgMbr)
 	anon := f.browser(t)
 	anon.get("/")
+	// A member that joined through the web, so that its badge and its
+	// receipt have pages.
+	joined, _ := f.joined(t, "Hafen Logistik", "hafen.example")
+	badges, err := f.db.ListBadges(ctx, joined.ID)
+	if err != nil || len(badges) == 0 {
+		t.Fatalf("no badge of the new member: %v", err)
+	}
+	sigs, err := f.db.ListSignatures(ctx, joined.ID)
+	if err != nil || len(sigs) == 0 {
+		t.Fatalf("no signature of the new member: %v", err)
+	}
+	own, err := f.db.ListSignatures(ctx, f.member.ID)
+	if err != nil || len(own) == 0 {
+		t.Fatalf("no signature of the member: %v", err)
+	}
 
 	params := strings.NewReplacer("{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID,
-		"{token}", strings.Repeat("x", 43), "{code}", "csrf")
-	skip := []string{"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/account/2fa/qr.png"}
+		"{token}", strings.Repeat("x", 43), "{code}", "csrf", "{badge}", badges[0].ID, "{signature}", sigs[0].ID,
+		"{secret}", strings.Repeat("x", 43))
+	// Not HTML pages: images, keys, machine endpoints.
+	skip := []string{"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/account/2fa/qr.png",
+		"/badges/{file}", "/.well-known/verbund-badge-key", "/.well-known/verbund-badge-key.json"}
+	// Pages that answer with another status than 200 for the parameters
+	// above: an unknown verification link.
+	status := map[string]int{"/register/verify/" + strings.Repeat("x", 43): http.StatusBadRequest}
 	var pages []string
 	for _, r := range f.srv.Routes() {
 		method, path, _ := strings.Cut(r.Pattern, " ")
@@ -181,10 +229,19 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 				b.post("/lang", url.Values{"lang": {l.Code}}).wantStatus(t, http.StatusOK)
 			}
 			for _, p := range pages {
-				check("office admin", admin, p, http.StatusOK)
+				want := http.StatusOK
+				if st, ok := status[p]; ok {
+					want = st
+				}
+				check("office admin", admin, p, want)
 			}
-			for _, p := range []string{"/", "/login", "/reset", "/reset/" + strings.Repeat("x", 43), "/problems/csrf"} {
+			for _, p := range []string{"/", "/login", "/reset", "/reset/" + strings.Repeat("x", 43), "/problems/csrf",
+				"/register", "/register/sent", "/register/resend", "/agreement", "/partners", "/verify", "/verify/" + badges[0].ID, "/goodbye"} {
 				check("public", anon, p, http.StatusOK)
+			}
+			for _, p := range []string{"/", "/member", "/member/network", "/member/partner", "/member/multiplier", "/agreement",
+				"/agreement/receipt/" + own[0].ID} {
+				check("member", member, p, http.StatusOK)
 			}
 			check("public", anon, "/no/such/page", http.StatusNotFound)
 			check("public", anon, "/office/audit", http.StatusOK) // the login form

@@ -21,6 +21,7 @@ const (
 	keyPrincipal
 	keyLang
 	keyCSRFSeed
+	keyAgreement
 )
 
 func requestID(ctx context.Context) string {

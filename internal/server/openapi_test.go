@@ -75,11 +75,13 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // Every problem code the services and handlers produce has a documentation
 // page, which the type URI of the problem points at.
 func TestProblemCodesDocumented(t *testing.T) {
-	codeLiteral := regexp.MustCompile(`(?:Code:\s*|bad\()"([a-z0-9-]+)"`)
+	codeLiteral := regexp.MustCompile(`(?:Code:\s*|bad\(|conflict\(op, )"([a-z0-9-]*[a-z0-9])"`)
 	files, _ := filepath.Glob("*.go")
 	more, _ := filepath.Glob("../identity/*.go")
-	var codes []string
-	for _, name := range append(files, more...) {
+	membershipFiles, _ := filepath.Glob("../membership/*.go")
+	// Codes the membership service builds from a status.
+	codes := []string{"already-partner", "already-multiplier", "not-active", "not-suspended"}
+	for _, name := range append(append(files, more...), membershipFiles...) {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}

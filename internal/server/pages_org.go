@@ -49,6 +49,8 @@ type orgData struct {
 	Scopes    []identity.Scope
 	NewSecret string
 	Now       time.Time
+	// Membership is set for office admins looking at a member organisation.
+	Membership *orgMembership
 }
 
 func (s *Server) loadOrg(r *http.Request, withTokens bool) (orgData, error) {
@@ -80,10 +82,13 @@ func (s *Server) loadOrg(r *http.Request, withTokens bool) (orgData, error) {
 func (s *Server) handleOrg() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(w, r)
-		d, err := s.loadOrg(r, false)
+		d, err := s.orgPage(r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if r.URL.Query().Get("changed") != "" {
+			p.Flash = p.L.T("settings.saved")
 		}
 		p.Data = d
 		s.render(w, r, http.StatusOK, "org", p)
@@ -101,7 +106,7 @@ func roles(vals []string) []identity.Role {
 func (s *Server) handleCreateUser() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(w, r)
-		d, err := s.loadOrg(r, false)
+		d, err := s.orgPage(r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -123,7 +128,7 @@ func (s *Server) handleCreateUser() http.Handler {
 func (s *Server) handleSetRoles() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(w, r)
-		d, err := s.loadOrg(r, false)
+		d, err := s.orgPage(r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -145,7 +150,7 @@ func (s *Server) handleSetRoles() http.Handler {
 func (s *Server) handleSetDisabled() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(w, r)
-		d, err := s.loadOrg(r, false)
+		d, err := s.orgPage(r)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -166,6 +166,9 @@ type page struct {
 	Form      *Form
 	Data      any
 	Status    int
+	// AgreementDue is set for the administrators of a member organisation
+	// that has not accepted the current agreement: the layout asks them to.
+	AgreementDue bool
 }
 
 // IsOffice reports whether the viewer holds any office role.
@@ -194,7 +197,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request) page {
 	return page{
 		L: s.localizer(r), Langs: i18n.Languages, P: principalOf(r.Context()),
 		CSRF: s.csrfToken(s.csrfSeed(w, r)), Path: r.URL.RequestURI(), RequestID: requestID(r.Context()),
-		Demo: s.cfg.Demo,
+		Demo: s.cfg.Demo, AgreementDue: s.agreementDue(r),
 	}
 }
 
@@ -219,8 +222,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Language", p.L.Lang)
-	if status == http.StatusTooManyRequests {
-		h.Set("Retry-After", "900") // the throttling window
+	if status == http.StatusTooManyRequests && h.Get("Retry-After") == "" {
+		h.Set("Retry-After", "900") // the login throttling window
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())

@@ -7,6 +7,7 @@ import (
 	"github.com/verbund/verbund"
 
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/membership"
 )
 
 // addRoutes lists the whole HTTP surface of Verbund. Every route names the
@@ -37,6 +38,34 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	s.page(mux, "POST /lang", loginStep, s.handleLanguage())
 	s.page(mux, "GET /problems/{code}", public, s.handleProblemDoc())
 
+	// Joining the alliance, and what anyone may see of its members.
+	s.page(mux, "GET /register", public, s.handleRegisterForm())
+	s.page(mux, "POST /register", public, s.handleRegister())
+	s.page(mux, "GET /register/sent", public, s.handleRegisterSent())
+	s.page(mux, "GET /register/verify/{secret}", public, s.handleVerifyRegistration())
+	s.page(mux, "GET /register/resend", public, s.handleResendForm())
+	s.page(mux, "POST /register/resend", public, s.handleResend())
+	s.page(mux, "GET /agreement", public, s.handleAgreement())
+	s.page(mux, "GET /partners", public, s.handlePartners())
+	s.page(mux, "GET /verify", public, s.handleVerifyForm())
+	s.page(mux, "GET /verify/{badge}", public, s.handleVerifyBadge())
+	s.page(mux, "GET /badges/{file}", public, s.handleBadgeSVG())
+	s.page(mux, "GET /.well-known/verbund-badge-key", public, s.handleBadgeKey())
+	s.page(mux, "GET /.well-known/verbund-badge-key.json", public, s.handleBadgeKeyJSON())
+	s.page(mux, "GET /goodbye", public, s.handleGoodbye())
+
+	// The member area: the viewer's own organisation only.
+	s.page(mux, "POST /agreement/accept", orgAdmin, s.handleAcceptAgreement())
+	s.page(mux, "GET /agreement/receipt/{signature}", anyUser, s.handleReceipt())
+	s.page(mux, "GET /member", anyUser, s.handleMember())
+	s.page(mux, "GET /member/network", anyUser, s.handleNetwork())
+	s.page(mux, "GET /member/partner", anyUser, s.handleStatusPage(membership.Partner))
+	s.page(mux, "POST /member/partner/apply", orgAdmin, s.handleApply(membership.Partner))
+	s.page(mux, "POST /member/partner/contributions", anyUser, s.handleContribute(membership.Partner))
+	s.page(mux, "GET /member/multiplier", anyUser, s.handleStatusPage(membership.Multiplier))
+	s.page(mux, "POST /member/multiplier/apply", orgAdmin, s.handleApply(membership.Multiplier))
+	s.page(mux, "POST /member/multiplier/contributions", anyUser, s.handleContribute(membership.Multiplier))
+
 	// The user's own account.
 	s.page(mux, "GET /account", enrolment, s.handleAccount())
 	s.page(mux, "POST /account/password", enrolment, s.handleChangePassword())
@@ -54,6 +83,9 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	s.page(mux, "GET /org/{org}/tokens", orgAdmin, s.handleTokens())
 	s.page(mux, "POST /org/{org}/tokens", orgAdmin, s.handleCreateToken())
 	s.page(mux, "POST /org/{org}/tokens/{token}/revoke", orgAdmin, s.handleRevokeToken())
+	s.page(mux, "POST /org/{org}/network", orgAdmin, s.handleNetworkVisible())
+	s.page(mux, "GET /org/{org}/terminate", orgAdmin, s.handleTerminateForm())
+	s.page(mux, "POST /org/{org}/terminate", orgAdmin, s.handleTerminate())
 
 	// The office.
 	s.page(mux, "GET /office/organisations", officeUser, s.handleOrganisations())
@@ -63,6 +95,17 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	s.page(mux, "GET /office/outbox/{id}", officeAdm, s.handleOutboxMessage())
 	s.page(mux, "GET /office/settings", officeAdm, s.handleSettings())
 	s.page(mux, "POST /office/settings", officeAdm, s.handleSaveSettings())
+	s.page(mux, "POST /office/organisations/{org}/activate", officeReview, s.handleOrgChange(s.activateOrg))
+	s.page(mux, "POST /office/organisations/{org}/suspend", officeAdm, s.handleOrgChange(s.Membership.Suspend))
+	s.page(mux, "POST /office/organisations/{org}/reinstate", officeAdm, s.handleOrgChange(s.Membership.Reinstate))
+	s.page(mux, "POST /office/organisations/{org}/expel", officeAdm, s.handleOrgChange(s.Membership.Expel))
+	s.page(mux, "GET /office/membership", officeReview, s.handleOfficeMembership())
+	s.page(mux, "POST /office/applications/{application}/decision", officeReview, s.handleDecideApplication())
+	s.page(mux, "POST /office/contributions/{contribution}/decision", officeReview, s.handleDecideContribution())
+	s.page(mux, "GET /office/membership/checklist", officeAdm, s.handleChecklist())
+	s.page(mux, "POST /office/membership/checklist", officeAdm, s.handleSaveChecklist())
+	s.page(mux, "GET /office/agreement", officeAdm, s.handleOfficeAgreement())
+	s.page(mux, "POST /office/agreement", officeAdm, s.handlePublishAgreement())
 
 	// REST API, documented in openapi.json.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
@@ -76,6 +119,19 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	s.api(mux, "POST /api/v1/organisations/{org}/tokens", orgAdmin, s.apiCreateToken())
 	s.api(mux, "DELETE /api/v1/organisations/{org}/tokens/{token}", orgAdmin, s.apiRevokeToken())
 	s.api(mux, "GET /api/v1/audit", officeAdm.withScope(identity.ScopeAuditRead), s.apiAudit())
+	s.api(mux, "POST /api/v1/registrations", publicAPI, s.apiRegister())
+	s.api(mux, "GET /api/v1/agreement", public, s.apiAgreement())
+	s.api(mux, "GET /api/v1/partners", public, s.apiPartners())
+	s.api(mux, "GET /api/v1/badges/{badge}", public, s.apiBadge())
+	s.api(mux, "GET /api/v1/organisations/{org}/membership", anyUser.withScope(identity.ScopeOrgRead), s.apiMembership())
+	s.api(mux, "DELETE /api/v1/organisations/{org}/membership", orgAdmin, s.apiTerminate())
+	s.api(mux, "GET /api/v1/organisations/{org}/applications", anyUser.withScope(identity.ScopeOrgRead), s.apiApplications())
+	s.api(mux, "POST /api/v1/organisations/{org}/applications", orgAdmin, s.apiApply())
+	s.api(mux, "GET /api/v1/organisations/{org}/contributions", anyUser.withScope(identity.ScopeOrgRead), s.apiContributions())
+	s.api(mux, "POST /api/v1/organisations/{org}/contributions", anyUser, s.apiContribute())
+	s.api(mux, "GET /api/v1/membership/queue", officeReview, s.apiQueue())
+	s.api(mux, "POST /api/v1/applications/{application}/decision", officeReview, s.apiDecideApplication())
+	s.api(mux, "POST /api/v1/contributions/{contribution}/decision", officeReview, s.apiDecideContribution())
 	mux.Handle("/api/", s.guard(fallback, true, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(mux, r); allow != "" {
 			w.Header().Set("Allow", allow)

@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -43,8 +44,10 @@ type Database interface {
 
 // Deps are the services the server calls.
 type Deps struct {
-	Logger      *slog.Logger
-	Identity    *identity.Service
+	Logger   *slog.Logger
+	Identity *identity.Service
+	// Membership is required: registration, the agreement and the member
+	// area are part of every installation.
 	Membership  *membership.Service
 	Designation *designation.Service
 	// Door is the one way to information objects: every read path asks it.
@@ -67,6 +70,8 @@ type Server struct {
 	registry  *prometheus.Registry
 	routes    []route
 	apiRoutes map[string]bool // "METHOD /api/v1/path" of every API route, for the OpenAPI check
+	// registrations counts the registrations tried per client address.
+	registrations *limiter
 }
 
 // New returns the whole HTTP surface of Verbund as one handler.
@@ -83,7 +88,11 @@ func newServer(cfg Config, deps Deps) (*Server, http.Handler, error) {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{Deps: deps, cfg: cfg, apiRoutes: map[string]bool{}}
+	if deps.Membership == nil {
+		return nil, nil, errors.New("server: the membership service is missing")
+	}
+	s := &Server{Deps: deps, cfg: cfg, apiRoutes: map[string]bool{},
+		registrations: newLimiter(registrationLimit, registrationWindow)}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, nil, err
