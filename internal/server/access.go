@@ -42,6 +42,7 @@ var (
 	orgAdmin   = access{name: "org-admin or office-admin", roles: []identity.Role{identity.RoleOrgAdmin, identity.RoleOfficeAdmin}}
 	officeUser = access{name: "office", roles: identity.OfficeRoles}
 	officeAdm  = access{name: "office-admin", roles: []identity.Role{identity.RoleOfficeAdmin}}
+	assessor   = access{name: "assessor or office-admin", roles: []identity.Role{identity.RoleAssessor, identity.RoleOfficeAdmin}}
 )
 
 // withScope returns a copy of a that API tokens with scope may pass.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/server"
@@ -28,6 +29,7 @@ type fixture struct {
 	db  *store.DB
 	ids *identity.Service
 	cat *i18n.Catalog
+	des *designation.Service
 	srv *server.Server
 	ts  *httptest.Server
 
@@ -45,6 +47,7 @@ func newFixture(t *testing.T) *fixture {
 	cfg.Text = f.cat.T
 	cfg.BaseURL = "http://verbund.test"
 	f.ids = identity.NewService(f.db.Identity(), cfg)
+	f.des = designation.NewService(f.db.Designation(), designation.DefaultConfig())
 
 	sys := identity.SystemPrincipal()
 	var err error
@@ -70,7 +73,8 @@ func newFixture(t *testing.T) *fixture {
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Audit: f.db, Mail: f.db, DB: f.db,
-		Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
+		Designation: f.des,
+		Catalog:     f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
 	})
 	if err != nil {
 		t.Fatal(err)
