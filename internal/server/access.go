@@ -51,6 +51,7 @@ var (
 	officeReview = access{name: "reviewer or office-admin", roles: []identity.Role{identity.RoleReviewer, identity.RoleOfficeAdmin}}
 	// publicAPI is public and needs no session (see sessionless).
 	publicAPI = access{name: "public (no session)", public: true, sessionless: true}
+	assessor  = access{name: "assessor or office-admin", roles: []identity.Role{identity.RoleAssessor, identity.RoleOfficeAdmin}}
 )
 
 // withScope returns a copy of a that API tokens with scope may pass.

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
@@ -34,6 +35,7 @@ type fixture struct {
 	ids *identity.Service
 	mem *membership.Service
 	cat *i18n.Catalog
+	des *designation.Service
 	srv *server.Server
 	ts  *httptest.Server
 	// clock is the membership service's time: tests move it on to let
@@ -74,6 +76,7 @@ func newFixture(t *testing.T) *fixture {
 	cfg.Text = f.cat.T
 	cfg.BaseURL = "http://verbund.test"
 	f.ids = identity.NewService(f.db.Identity(), cfg)
+	f.des = designation.NewService(f.db.Designation(), designation.DefaultConfig())
 
 	sys := identity.SystemPrincipal()
 	var err error
@@ -110,7 +113,7 @@ func newFixture(t *testing.T) *fixture {
 
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem, Designation: f.des,
 		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
 	})
 	if err != nil {

@@ -13,10 +13,12 @@ import (
 	"testing"
 
 	"github.com/verbund/verbund/internal/audit"
+	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
+	"github.com/verbund/verbund/internal/policy"
 )
 
 var (
@@ -78,6 +80,9 @@ func dynamicKeys() map[string][]string {
 		"kind.":                         str(string(identity.KindOffice), string(identity.KindMember)),
 		"outcome.":                      str(string(audit.Success), string(audit.Failure), string(audit.Denied)),
 		"mail.":                         str(string(mail.Pending), string(mail.Sent), string(mail.Held), string(mail.Failed)),
+		"category.":                     str("oktt", "eu-national-csirt", "designated-csirt", "isp"),
+		"des.state.":                    str("open", "designated", "refused"),
+		"criterion.":                    str("task", "confidentiality", "lawful", "task.help", "confidentiality.help", "lawful.help"),
 		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
 			http.StatusInternalServerError, http.StatusServiceUnavailable),
@@ -189,7 +194,20 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 		t.Fatalf("no signature of the member: %v", err)
 	}
 
+	officeP, err := f.ids.Principal(ctx, f.officeAdmin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	circle, err := f.des.CreateCircle(ctx, officeP, designation.NewCircle{Name: "Energie-ISAC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assessment, err := f.des.OpenAssessment(ctx, identity.SystemPrincipal(), designation.NewAssessment{OrgID: f.member.ID, Category: policy.CategoryOKTT})
+	if err != nil {
+		t.Fatal(err)
+	}
 	params := strings.NewReplacer("{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID,
+		"{circle}", circle.ID, "{assessment}", assessment.ID,
 		"{token}", strings.Repeat("x", 43), "{code}", "csrf", "{badge}", badges[0].ID, "{signature}", sigs[0].ID,
 		"{secret}", strings.Repeat("x", 43))
 	// Not HTML pages: images, keys, machine endpoints.

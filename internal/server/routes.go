@@ -107,6 +107,21 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	s.page(mux, "GET /office/agreement", officeAdm, s.handleOfficeAgreement())
 	s.page(mux, "POST /office/agreement", officeAdm, s.handlePublishAgreement())
 
+	// Recipients of the designated-hub model and circles.
+	s.page(mux, "GET /office/designations", officeUser, s.handleDesignations())
+	s.page(mux, "POST /office/assessments", assessor, s.handleOpenAssessment())
+	s.page(mux, "GET /office/assessments/{assessment}", officeUser, s.handleAssessment())
+	s.page(mux, "POST /office/assessments/{assessment}/findings", assessor, s.handleFinding())
+	s.page(mux, "POST /office/assessments/{assessment}/evidence", assessor, s.handleEvidence())
+	s.page(mux, "POST /office/assessments/{assessment}/designate", assessor, s.handleDesignate())
+	s.page(mux, "POST /office/assessments/{assessment}/refuse", assessor, s.handleRefuse())
+	s.page(mux, "POST /office/designations/{designation}/revoke", assessor, s.handleRevokeDesignation())
+	s.page(mux, "GET /office/circles", officeUser, s.handleCircles())
+	s.page(mux, "POST /office/circles", officeAdm, s.handleCreateCircle())
+	s.page(mux, "GET /office/circles/{circle}", officeUser, s.handleCircles())
+	s.page(mux, "POST /office/circles/{circle}/members", officeAdm, s.handleCircleMember(true))
+	s.page(mux, "POST /office/circles/{circle}/members/remove", officeAdm, s.handleCircleMember(false))
+
 	// REST API, documented in openapi.json.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
 	s.routes = append(s.routes, route{Pattern: "GET /api/v1/openapi.json", Access: "public", API: true})
