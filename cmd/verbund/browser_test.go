@@ -53,7 +53,10 @@ func TestBrowserOpenAlliance(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	defer cancelCtx()
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	// Generous limits: they stop a hung browser, they assert no speed. Under
+	// the race detector on a loaded two-core machine a step can take many
+	// seconds (Argon2id alone does at full cost).
+	ctx, cancel := context.WithTimeout(ctx, 8*time.Minute)
 	defer cancel()
 	b := &chrome{t: t, ctx: ctx, base: base, shots: os.Getenv(envScreenshots)}
 
@@ -256,7 +259,7 @@ func (c *chrome) path() string {
 // sent or a link followed, and the page is loaded.
 func (c *chrome) waitPath(path string) {
 	c.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var p, state string
 		err := chromedp.Run(c.ctx, chromedp.Evaluate(`location.pathname`, &p), chromedp.Evaluate(`document.readyState`, &state))
@@ -285,7 +288,7 @@ func (c *chrome) click(sel, path string) {
 	var ok bool
 	c.run(chromedp.Evaluate(`document.body.dataset.old = "1"; true`, &ok),
 		chromedp.Click(sel, chromedp.ByQuery))
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var old bool
 		err := chromedp.Run(c.ctx, chromedp.Evaluate(`document.readyState === "complete" && document.body && document.body.dataset.old === "1"`, &old))
