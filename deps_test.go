@@ -27,7 +27,7 @@ func deps(t *testing.T, pkg string) []string {
 
 func TestDomainPackagesStayPure(t *testing.T) {
 	domain := []string{"internal/identity", "internal/audit", "internal/mail", "internal/policy", "internal/i18n", "internal/demo",
-		"internal/membership", "internal/designation", "internal/sharing", "internal/stix"}
+		"internal/membership", "internal/designation", "internal/sharing", "internal/stix", "internal/taxii/cti"}
 	forbidden := []string{
 		"net/http", "database/sql", "modernc.org/sqlite", "github.com/jackc/pgx/v5",
 		module + "/internal/store", module + "/internal/server", module + "/cmd/verbund",
