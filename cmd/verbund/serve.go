@@ -26,6 +26,7 @@ import (
 	"github.com/verbund/verbund/internal/server"
 	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/store"
+	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -142,6 +143,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 		return fmt.Errorf("the sharing policy: %w", err)
 	}
 	door := sharing.New(pol, mem, des, des, ids, nil)
+	stix := cti.NewService(db.STIX(), door, nil)
 
 	key, err := csrfKey(ctx, ids)
 	if err != nil {
@@ -149,13 +151,13 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	var logins []demo.Login
 	if c.Demo {
-		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation()}, cat.T); err != nil {
+		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX()}, cat.T); err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
-	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door,
+	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix,
 		Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
 	if err != nil {
 		return err

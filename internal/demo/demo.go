@@ -18,6 +18,7 @@ import (
 	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/membership"
+	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
 // Password is the password of every demo account. It is printed at start-up.
@@ -38,6 +39,7 @@ type Stores struct {
 	Identity    identity.Store
 	Membership  membership.Store
 	Designation designation.Store
+	STIX        cti.Store // optional: the TAXII collections
 }
 
 // clock is the demo's back-dated time: each reading moves it on by a
@@ -65,6 +67,7 @@ type seeder struct {
 	ids    *identity.Service
 	mem    *membership.Service
 	des    *designation.Service
+	stix   cti.Store
 	orgs   map[string]identity.Organisation // by slug; "office" for the office
 	admins map[string]identity.Principal    // org admin by slug; office roles by role name
 	link   string                           // the last verification link mailed
@@ -82,7 +85,7 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 		return logins, nil
 	}
 	now := time.Now().UTC().Truncate(time.Hour)
-	s := &seeder{ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
+	s := &seeder{stix: st.STIX, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
 	// The minimum of the OWASP recommendation keeps seeding quick; logins
 	// verify with the parameters stored in each hash.
 	argon := identity.Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}

@@ -92,7 +92,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if s.cfg.TLS {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
-		if r.Body != nil {
+		// TAXII envelopes are larger; the TAXII handler sets its own limit.
+		if r.Body != nil && !strings.HasPrefix(r.URL.Path, "/taxii2/") {
 			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		}
 		rec := &statusRecorder{ResponseWriter: w}

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"net/http"
 	"strings"
 
 	"github.com/verbund/verbund"
-
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/taxii"
+
 	"github.com/verbund/verbund/internal/membership"
 )
 
@@ -122,6 +125,16 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	s.page(mux, "POST /office/circles/{circle}/members", officeAdm, s.handleCircleMember(true))
 	s.page(mux, "POST /office/circles/{circle}/members/remove", officeAdm, s.handleCircleMember(false))
 
+	// TAXII 2.1 for machine clients. It answers in TAXII's own formats, and
+	// it takes API tokens only (Bearer, or the password of HTTP Basic): a
+	// browser session is not a TAXII credential, so there is nothing to
+	// forge across sites.
+	if s.STIX != nil && s.Door != nil {
+		mux.Handle("/taxii2/", taxii.New(taxii.Config{BaseURL: s.cfg.BaseURL, CursorKey: s.derivedKey("taxii cursor")},
+			taxii.Deps{Principal: s.tokenPrincipal, Door: s.Door, Collections: s.STIX, Logger: s.Logger}))
+		s.routes = append(s.routes, route{Pattern: "/taxii2/", Access: "TAXII: API token with intel:read (intel:write to add)"})
+	}
+
 	// REST API, documented in openapi.json.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
 	s.routes = append(s.routes, route{Pattern: "GET /api/v1/openapi.json", Access: "public", API: true})
@@ -189,4 +202,25 @@ func allowedMethods(mux *http.ServeMux, r *http.Request) string {
 		}
 	}
 	return strings.Join(allow, ", ")
+}
+
+// tokenPrincipal returns the principal of the API token a machine client
+// sends, or the public principal: TAXII then answers 401 in its own format.
+func (s *Server) tokenPrincipal(r *http.Request) identity.Principal {
+	tok := bearerOrBasic(r)
+	if tok == "" {
+		return identity.Principal{}
+	}
+	p, err := s.Identity.AuthenticateToken(r.Context(), tok)
+	if err != nil {
+		return identity.Principal{}
+	}
+	return p
+}
+
+// derivedKey derives a key for one purpose from the installation's key.
+func (s *Server) derivedKey(purpose string) []byte {
+	m := hmac.New(sha256.New, s.CSRFKey)
+	m.Write([]byte("verbund key\x00" + purpose))
+	return m.Sum(nil)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/sharing"
+	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
 // Config is the server's part of the installation's configuration.
@@ -50,6 +51,8 @@ type Deps struct {
 	// area are part of every installation.
 	Membership  *membership.Service
 	Designation *designation.Service
+	// STIX keeps the TAXII collections; nil serves no TAXII.
+	STIX *cti.Service
 	// Door is the one way to information objects: every read path asks it.
 	Door    *sharing.Door
 	Audit   audit.Store
