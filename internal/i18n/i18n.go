@@ -1,8 +1,8 @@
 // Package i18n holds the UI text of Verbund in German, Dutch and English and
 // picks the language for a request.
 //
-// Catalogues are flat JSON objects, one file per language, embedded in the
-// binary. Messages with arguments use fmt verbs with explicit indexes
+// Catalogues are flat JSON objects, one file per language and area, embedded
+// in the binary. Messages with arguments use fmt verbs with explicit indexes
 // ("%[1]s") so that a translation may reorder them. A test fails when a key is
 // missing in any language or the arguments of a key differ between languages.
 package i18n
@@ -11,6 +11,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -39,20 +40,46 @@ type Catalog struct {
 	matcher language.Matcher
 }
 
-// Load reads the embedded catalogues.
-func Load() (*Catalog, error) {
+// Load reads the embedded catalogues. A language's catalogue is the file
+// locales/<lang>.json merged with every locales/<area>.<lang>.json, so that
+// each capability keeps its texts in files of its own; a key defined in two
+// files is an error.
+func Load() (*Catalog, error) { return load(localeFS) }
+
+func load(fsys fs.FS) (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]string{}}
 	tags := make([]language.Tag, len(Languages))
+	entries, err := fs.ReadDir(fsys, "locales")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
 	for i, l := range Languages {
-		b, err := localeFS.ReadFile(path.Join("locales", l.Code+".json"))
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %w", err)
+		merged := map[string]string{}
+		from := map[string]string{}
+		for _, e := range entries {
+			name := e.Name()
+			if name != l.Code+".json" && !strings.HasSuffix(name, "."+l.Code+".json") {
+				continue
+			}
+			b, err := fs.ReadFile(fsys, path.Join("locales", name))
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("i18n: locales/%s: %w", name, err)
+			}
+			for k, v := range m {
+				if other, dup := from[k]; dup {
+					return nil, fmt.Errorf("i18n: key %q is in locales/%s and locales/%s", k, other, name)
+				}
+				merged[k], from[k] = v, name
+			}
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: locales/%s.json: %w", l.Code, err)
+		if len(merged) == 0 {
+			return nil, fmt.Errorf("i18n: no catalogue for %s", l.Code)
 		}
-		c.msgs[l.Code] = m
+		c.msgs[l.Code] = merged
 		tags[i] = language.MustParse(l.Code)
 	}
 	c.matcher = language.NewMatcher(tags)

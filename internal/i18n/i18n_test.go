@@ -3,7 +3,9 @@ package i18n
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 var verb = regexp.MustCompile(`%\[\d+\][a-z]|%[a-z]`)
@@ -59,5 +61,24 @@ func TestMissingKeyIsVisible(t *testing.T) {
 	}
 	if got := c.For("xx").Lang; got != Default {
 		t.Errorf("unsupported language bound as %q", got)
+	}
+}
+
+func TestAreaCataloguesMerge(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, l := range Languages {
+		fsys["locales/"+l.Code+".json"] = &fstest.MapFile{Data: []byte(`{"a":"A ` + l.Code + `"}`)}
+		fsys["locales/intel."+l.Code+".json"] = &fstest.MapFile{Data: []byte(`{"b":"B ` + l.Code + `"}`)}
+	}
+	c, err := load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("nl", "a") + "|" + c.T("nl", "b"); got != "A nl|B nl" {
+		t.Errorf("merged nl catalogue gives %q, want %q", got, "A nl|B nl")
+	}
+	fsys["locales/other.de.json"] = &fstest.MapFile{Data: []byte(`{"b":"again"}`)}
+	if _, err := load(fsys); err == nil || !strings.Contains(err.Error(), `"b"`) {
+		t.Errorf("a key in two files: err = %v, want one naming the key", err)
 	}
 }
