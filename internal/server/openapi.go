@@ -1,7 +1,10 @@
 package server
 
 import (
-	_ "embed"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
 	"net/http"
 	"sort"
 	"strings"
@@ -9,8 +12,94 @@ import (
 	"github.com/verbund/verbund"
 )
 
-//go:embed openapi.json
-var openAPIDoc []byte
+// The API is described by openapi.json and by one openapi.<area>.json per
+// capability, which adds paths and components; they are merged once, at
+// start. A path or component defined twice is a build defect.
+//
+//go:embed openapi*.json
+var openAPIFS embed.FS
+
+var openAPIDoc = mustMergeOpenAPI(openAPIFS)
+
+// OpenAPIDocument returns the merged OpenAPI document the server serves.
+func OpenAPIDocument() []byte { return openAPIDoc }
+
+func mustMergeOpenAPI(fsys fs.FS) []byte {
+	b, err := mergeOpenAPI(fsys)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
+	var doc map[string]any
+	raw, err := fs.ReadFile(fsys, "openapi.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("openapi.json: %w", err)
+	}
+	parts, err := fs.Glob(fsys, "openapi.*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(parts)
+	for _, name := range parts {
+		var part map[string]any
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(raw, &part); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for key, val := range part {
+			switch key {
+			case "paths":
+				if err := mergeInto(doc, "paths", val, name); err != nil {
+					return nil, err
+				}
+			case "components":
+				comps, _ := val.(map[string]any)
+				dst, _ := doc["components"].(map[string]any)
+				if dst == nil {
+					dst = map[string]any{}
+					doc["components"] = dst
+				}
+				for section, v := range comps {
+					if err := mergeInto(dst, section, v, name); err != nil {
+						return nil, err
+					}
+				}
+			default:
+				return nil, fmt.Errorf("%s: only paths and components may be added, not %q", name, key)
+			}
+		}
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+// mergeInto adds the members of the object add to the object dst[key].
+func mergeInto(dst map[string]any, key string, add any, from string) error {
+	src, ok := add.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s: %s is not an object", from, key)
+	}
+	into, _ := dst[key].(map[string]any)
+	if into == nil {
+		into = map[string]any{}
+		dst[key] = into
+	}
+	for k, v := range src {
+		if _, dup := into[k]; dup {
+			return fmt.Errorf("%s: %s %q is defined already", from, key, k)
+		}
+		into[k] = v
+	}
+	return nil
+}
 
 func (s *Server) handleOpenAPI() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
