@@ -1,0 +1,8 @@
+package server
+
+import "net/http"
+
+// addWarningsRoutes adds the routes of this area; see addRoutes.
+func (s *Server) addWarningsRoutes(mux *http.ServeMux) {
+	_ = mux
+}
