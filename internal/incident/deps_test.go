@@ -15,9 +15,9 @@ func TestDependsOnlyOnStdlibAndRoot(t *testing.T) {
 	}
 	for _, dep := range strings.Fields(string(out)) {
 		switch dep {
-		case "github.com/verbund/verbund", "github.com/verbund/verbund/internal/incident", "github.com/verbund/verbund/internal/stix":
+		case "github.com/verbund/verbund", "github.com/verbund/verbund/internal/incident", "github.com/verbund/verbund/internal/stix", "github.com/verbund/verbund/internal/policy":
 		default:
-			t.Errorf("internal/incident depends on %s; only the standard library, the root package and the STIX vocabulary are allowed", dep)
+			t.Errorf("internal/incident depends on %s; only the standard library, the root package, the STIX vocabulary and the policy are allowed", dep)
 		}
 	}
 }
