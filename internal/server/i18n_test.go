@@ -86,7 +86,30 @@ func dynamicKeys() map[string][]string {
 		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
 			http.StatusInternalServerError, http.StatusServiceUnavailable),
+		// explainDecision (explain_text.go) builds these from a decision.
+		"sharing.explain.": sharingExplainKeys(),
+		"sharing.kind.":    str("object", policy.KindWarning, policy.KindIncident, policy.KindIndicator, policy.KindSTIX, policy.KindDocument, policy.KindAssessment),
 	}
+}
+
+// sharingExplainKeys lists the ends of the keys explainDecision builds.
+func sharingExplainKeys() []string {
+	var out []string
+	for _, c := range policy.Codes() {
+		switch c {
+		case policy.CodeShared:
+			for _, v := range []string{"user", "org", "circle", "sector", "community", "other"} {
+				out = append(out, string(c)+"."+v)
+			}
+		case policy.CodeAmberStrict:
+			for _, v := range []string{"sector", "circle", "community"} {
+				out = append(out, string(c)+"."+v)
+			}
+		default:
+			out = append(out, string(c))
+		}
+	}
+	return append(out, "unknown.allow", "unknown.deny")
 }
 
 // Every key the templates and handlers use exists in every catalogue.
