@@ -83,6 +83,7 @@ func dynamicKeys() map[string][]string {
 		"category.":                     str("oktt", "eu-national-csirt", "designated-csirt", "isp"),
 		"des.state.":                    str("open", "designated", "refused"),
 		"criterion.":                    str("task", "confidentiality", "lawful", "task.help", "confidentiality.help", "lawful.help"),
+		"access.state.":                 str("open", "granted", "refused"),
 		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
 			http.StatusInternalServerError, http.StatusServiceUnavailable),
@@ -229,7 +230,8 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := strings.NewReplacer("{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID,
+	_, accessRequest := accessRequestForPages(t, f)
+	params := strings.NewReplacer("{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID, "{request}", accessRequest,
 		"{circle}", circle.ID, "{assessment}", assessment.ID,
 		"{token}", strings.Repeat("x", 43), "{code}", "csrf", "{badge}", badges[0].ID, "{signature}", sigs[0].ID,
 		"{secret}", strings.Repeat("x", 43))
