@@ -85,7 +85,9 @@ func Judge(pol *policy.Policy, o *policy.Object, orgs, people []Subject, now tim
 	for i := range people {
 		e.People = append(e.People, Verdict{Subject: people[i], Decision: pol.Decide(&people[i].Viewer, o, now)})
 	}
-	byName := func(a, b Verdict) int { return cmp.Or(cmp.Compare(a.OrgName, b.OrgName), cmp.Compare(a.UserName, b.UserName)) }
+	byName := func(a, b Verdict) int {
+		return cmp.Or(cmp.Compare(a.OrgName, b.OrgName), cmp.Compare(a.UserName, b.UserName))
+	}
 	slices.SortFunc(e.Can, byName)
 	slices.SortFunc(e.People, byName)
 	for _, g := range e.Cannot {
