@@ -25,6 +25,7 @@ import (
 	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/server"
 	"github.com/verbund/verbund/internal/sharing"
+	"github.com/verbund/verbund/internal/sharing/stixrelay"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/taxii/cti"
 )
@@ -156,10 +157,12 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
+	explainer := sharing.NewExplainer(door, db.Access(), nil)
+	relay := stixrelay.New(door, stix, sharing.NewSanitiser(sharing.DefaultRules(), stixrelay.Key(key)), ids, nil)
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
 	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix,
-		Access: access, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
+		Access: access, Explainer: explainer, Relay: relay, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
 	if err != nil {
 		return err
 	}

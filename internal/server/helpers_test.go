@@ -22,6 +22,7 @@ import (
 	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/server"
 	"github.com/verbund/verbund/internal/sharing"
+	"github.com/verbund/verbund/internal/sharing/stixrelay"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/store/storetest"
 	"github.com/verbund/verbund/internal/taxii/cti"
@@ -130,7 +131,8 @@ func newFixture(t *testing.T) *fixture {
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem, Designation: f.des,
 		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
-		Door: f.door, STIX: f.stix, Access: f.access,
+		Door: f.door, STIX: f.stix, Access: f.access, Explainer: sharing.NewExplainer(f.door, f.db.Access(), nil),
+		Relay: stixrelay.New(f.door, f.stix, sharing.NewSanitiser(sharing.DefaultRules(), []byte("relay key")), f.ids, nil),
 	})
 	if err != nil {
 		t.Fatal(err)

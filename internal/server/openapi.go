@@ -187,6 +187,8 @@ var problemDocs = map[string]string{
 	"relay-widens":          "The relay would reach somebody the original does not: the errors member names each part of the marking that widens. Nothing was stored.",
 	"marking-invalid":       "The marking is not valid: the errors member names each problem.",
 	"relay-not-sanitisable": "There are no sanitisation rules for objects of this kind, so it cannot be relayed without its identifiable flag.",
+	"relay-not-valid-stix":  "The sanitised copy would not be valid STIX 2.1; nothing was stored.",
+	"relay-refused":         "The target collection refused the copy (see the detail); nothing was stored.",
 }
 
 // ProblemCodes lists the documented problem codes.

@@ -18,4 +18,13 @@ func (s *Server) addSharingRoutes(mux *http.ServeMux) {
 		s.api(mux, "GET /api/v1/access-requests/{request}", anyUser, s.apiAccessRequest())
 		s.api(mux, "POST /api/v1/access-requests/{request}/decision", orgAdmin, s.apiDecideAccessRequest())
 	}
+	if s.Explainer != nil {
+		// Every office role; the explainer checks again and audits each use.
+		s.page(mux, "GET /office/sharing/explain", officeUser, s.handleExplain())
+		s.api(mux, "GET /api/v1/sharing/explain", officeUser, s.apiExplain())
+	}
+	if s.Relay != nil && s.Explainer != nil && s.STIX != nil && s.Door != nil {
+		s.page(mux, "POST /office/sharing/relay", relayer, s.handleRelay())
+		s.api(mux, "POST /api/v1/sharing/relays", relayer, s.apiRelay())
+	}
 }

@@ -200,14 +200,15 @@ func (s *Service) Relay(ctx context.Context, p identity.Principal, in Request) (
 		s.record(ctx, p, in, audit.Failure, verbund.ErrorMessage(err)+fieldList(err))
 		return Result{}, err
 	}
-	now := s.now().UTC().Truncate(time.Microsecond)
+	// STIX wants created and modified to the millisecond.
+	now := s.now().UTC().Truncate(time.Millisecond)
 	copyID, raw, err := derive(doc, rel.Document, stixID, version, level, now)
 	if err != nil {
 		return Result{}, err
 	}
 	if _, err := stix.Parse(raw); err != nil {
 		return Result{}, &verbund.Error{Op: op, Kind: verbund.Invalid, Code: "relay-not-valid-stix",
-			Msg: "the sanitised copy is not valid STIX 2.1: " + verbund.ErrorMessage(err), Err: err}
+			Msg: "the sanitised copy is not valid STIX 2.1: " + verbund.ErrorMessage(err) + fieldList(err), Err: err}
 	}
 	st, err := s.cti.Add(ctx, p, &v, &target, []json.RawMessage{raw})
 	if err != nil {
