@@ -65,6 +65,10 @@ func (s *Server) explainData(r *http.Request, q sharing.ExplainQuery) (explainDa
 			if err != nil {
 				return d, err
 			}
+			// Only what the relayer may see can be relayed.
+			if o := e.Object; !s.Door.Decide(&v, &o).Allow {
+				return d, nil
+			}
 			all, err := s.STIX.Collections(ctx)
 			if err != nil {
 				return d, err

@@ -33,6 +33,13 @@ func TestExplainer(t *testing.T) {
 	if !strings.Contains(focus, `data-allow="false"`) || !strings.Contains(focus, "Hafen Logistik kann es nicht sehen") || !strings.Contains(focus, "weder mit Ihnen") {
 		t.Errorf("why Hafen cannot see it, in German:\n%s", focus)
 	}
+	if strings.Contains(r.body, `id="relay"`) {
+		t.Error("a relay is offered to a reviewer")
+	}
+	_, hidden := f.sharedIndicator(t, f.orgAdmin, waterAmber)
+	if r := f.loggedIn(t, f.officeAdmin).get("/office/sharing/explain?" + url.Values{"kind": {"stix"}, "id": {hidden}}.Encode()); r.status != http.StatusOK || strings.Contains(r.body, `id="relay"`) {
+		t.Errorf("a relay is offered of an object the office may not see (%d)", r.status)
+	}
 	member := f.loggedIn(t, f.orgAdmin)
 	member.get("/office/sharing/explain?"+url.Values{"kind": {"stix"}, "id": {mid}}.Encode()).wantStatus(t, http.StatusForbidden)
 
