@@ -25,6 +25,7 @@ import (
 	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/server"
 	"github.com/verbund/verbund/internal/sharing"
+	"github.com/verbund/verbund/internal/sharing/stixrelay"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/taxii/cti"
 )
@@ -144,6 +145,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	door := sharing.New(pol, mem, des, des, ids, nil)
 	stix := cti.NewService(db.STIX(), door, nil)
+	access := sharing.NewAccess(door, db.Access(), sharing.AccessConfig{MailHeld: icfg.MailHeld, BaseURL: c.BaseURL, Text: cat.T})
 
 	key, err := csrfKey(ctx, ids)
 	if err != nil {
@@ -151,14 +153,16 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	var logins []demo.Login
 	if c.Demo {
-		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX()}, cat.T); err != nil {
+		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(), Access: db.Access()}, cat.T); err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
+	explainer := sharing.NewExplainer(door, db.Access(), nil)
+	relay := stixrelay.New(door, stix, sharing.NewSanitiser(sharing.DefaultRules(), stixrelay.Key(key)), ids, nil)
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
 	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix,
-		Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
+		Access: access, Explainer: explainer, Relay: relay, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/membership"
+	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
@@ -40,6 +41,9 @@ type Stores struct {
 	Membership  membership.Store
 	Designation designation.Store
 	STIX        cti.Store // optional: the TAXII collections
+	// Access is optional: with STIX, the demo of requests for access and
+	// relays (sharing.go).
+	Access sharing.AccessStore
 }
 
 // clock is the demo's back-dated time: each reading moves it on by a
@@ -71,6 +75,8 @@ type seeder struct {
 	orgs   map[string]identity.Organisation // by slug; "office" for the office
 	admins map[string]identity.Principal    // org admin by slug; office roles by role name
 	link   string                           // the last verification link mailed
+	access sharing.AccessStore
+	text   func(lang, key string, args ...any) string
 }
 
 // Seed creates the demo alliance unless the database holds it already, and
@@ -115,7 +121,9 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 	add := func(at time.Time, name string, run func() error) {
 		events = append(events, event{at: at, name: name, run: run})
 	}
+	s.access, s.text = st.Access, text
 	s.plan(now, add)
+	s.planSharing(now, add)
 	sort.SliceStable(events, func(i, j int) bool { return events[i].at.Before(events[j].at) })
 	for _, e := range events {
 		s.clk.set(e.at)

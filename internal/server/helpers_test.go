@@ -19,9 +19,13 @@ import (
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
+	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/server"
+	"github.com/verbund/verbund/internal/sharing"
+	"github.com/verbund/verbund/internal/sharing/stixrelay"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/store/storetest"
+	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
 // password is the password of every user the fixture creates.
@@ -36,8 +40,12 @@ type fixture struct {
 	mem *membership.Service
 	cat *i18n.Catalog
 	des *designation.Service
-	srv *server.Server
-	ts  *httptest.Server
+	// door, stix and access are the sharing door and the services behind it.
+	door   *sharing.Door
+	stix   *cti.Service
+	access *sharing.Access
+	srv    *server.Server
+	ts     *httptest.Server
 	// clock is the membership service's time: tests move it on to let
 	// verification links expire.
 	clock *clock
@@ -111,10 +119,20 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 
+	pol, err := policy.New(policy.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.door = sharing.New(pol, f.mem, f.des, f.des, f.ids, nil)
+	f.stix = cti.NewService(f.db.STIX(), f.door, nil)
+	f.access = sharing.NewAccess(f.door, f.db.Access(), sharing.AccessConfig{MailHeld: true, BaseURL: cfg.BaseURL, Text: f.cat.T})
+
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem, Designation: f.des,
 		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
+		Door: f.door, STIX: f.stix, Access: f.access, Explainer: sharing.NewExplainer(f.door, f.db.Access(), nil),
+		Relay: stixrelay.New(f.door, f.stix, sharing.NewSanitiser(sharing.DefaultRules(), []byte("relay key")), f.ids, nil),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ import (
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/sharing"
+	"github.com/verbund/verbund/internal/sharing/stixrelay"
 	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
@@ -55,6 +56,7 @@ type Deps struct {
 	STIX *cti.Service
 	// Door is the one way to information objects: every read path asks it.
 	Door    *sharing.Door
+	Access  *sharing.Access // requests for access to objects; nil serves none
 	Audit   audit.Store
 	Mail    mail.Store
 	DB      Database
@@ -62,6 +64,11 @@ type Deps struct {
 	// CSRFKey signs form tokens; all nodes of an installation share it.
 	CSRFKey []byte
 	Now     func() time.Time
+
+	// Explainer tells the office who sees an object and why; Relay passes
+	// sanitised copies of STIX objects on. Nil serves neither.
+	Explainer *sharing.Explainer
+	Relay     *stixrelay.Service
 }
 
 // Server holds the dependencies shared by all handlers.
