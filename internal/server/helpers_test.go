@@ -19,9 +19,12 @@ import (
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
+	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/server"
+	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/store/storetest"
+	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
 // password is the password of every user the fixture creates.
@@ -38,6 +41,9 @@ type fixture struct {
 	des *designation.Service
 	srv *server.Server
 	ts  *httptest.Server
+	// door and stix are the sharing door and the STIX collections.
+	door *sharing.Door
+	stix *cti.Service
 	// clock is the membership service's time: tests move it on to let
 	// verification links expire.
 	clock *clock
@@ -111,10 +117,18 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 
+	pol, err := policy.New(policy.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.door = sharing.New(pol, f.mem, f.des, f.des, f.ids, nil)
+	f.stix = cti.NewService(f.db.STIX(), f.door, nil)
+
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem, Designation: f.des,
 		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
+		Door: f.door, STIX: f.stix,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -47,7 +47,7 @@ func OrgOfIdentity(ref string) (string, bool) {
 // identityObject is the STIX identity of org, versioned by the time the
 // organisation was created, so that it is stored once per collection.
 func identityObject(org *identity.Organisation) json.RawMessage {
-	at := FormatTimestamp(org.CreatedAt)
+	at := FormatTimestamp(org.CreatedAt.Truncate(time.Millisecond))
 	b, _ := json.Marshal(map[string]any{"type": "identity", "spec_version": SpecVersion, "id": IdentityID(org.ID),
 		"created": at, "modified": at, "name": org.Name, "identity_class": "organization"})
 	return b
@@ -90,7 +90,7 @@ func (s *Service) AddIndicator(ctx context.Context, p identity.Principal, v *pol
 	if msg != "" {
 		f["tlp"] = msg
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond) // created and modified are to the millisecond
 	if in.ValidFrom.IsZero() {
 		in.ValidFrom = now
 	}
@@ -155,7 +155,7 @@ func (s *Service) AddSighting(ctx context.Context, p identity.Principal, v *poli
 	if in.Count < 1 || in.Count > 999999999 {
 		f["count"] = "must be a whole number from 1 to 999999999"
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond) // created and modified are to the millisecond
 	if !in.FirstSeen.IsZero() && in.FirstSeen.After(now) {
 		f["first_seen"] = "must not be in the future"
 	}
