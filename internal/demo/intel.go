@@ -44,7 +44,9 @@ func (s *seeder) seedIntel(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	stamp := func(i int) string { return s.clk.t.Add(time.Duration(i) * time.Hour).UTC().Format("2006-01-02T15:04:05.000Z") }
+	stamp := func(i int) string {
+		return s.clk.t.Add(time.Duration(i) * time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
+	}
 	newID := func(typ string) string { return typ + "--" + uuid.New().String() }
 	officeIdentity := cti.IdentityID(s.orgs["office"].ID)
 	type ind struct{ name, pattern, desc, tlp string }
@@ -84,14 +86,14 @@ func (s *seeder) seedIntel(now time.Time) error {
 	more := []map[string]any{
 		{"type": "malware", "spec_version": "2.1", "id": malware, "created": at, "modified": at, "created_by_ref": officeIdentity,
 			"name": "Emotet-like loader", "is_family": true, "malware_types": []string{"trojan", "dropper"},
-			"description": "Modular loader spread by malicious office documents; downloads ransomware in a second stage.",
+			"description":         "Modular loader spread by malicious office documents; downloads ransomware in a second stage.",
 			"kill_chain_phases":   []map[string]string{{"kill_chain_name": "mitre-attack", "phase_name": "initial-access"}},
 			"object_marking_refs": []string{stix.TLP2Green}},
 		{"type": "attack-pattern", "spec_version": "2.1", "id": technique, "created": at, "modified": at, "created_by_ref": officeIdentity,
 			"name": "Spearphishing Attachment", "description": "Messages with a malicious attachment that imitate invoices of the grid operator.",
 			"external_references": []map[string]string{{"source_name": "mitre-attack", "external_id": "T1566.001", "url": "https://attack.mitre.org/techniques/T1566/001/"}},
-			"kill_chain_phases":    []map[string]string{{"kill_chain_name": "mitre-attack", "phase_name": "initial-access"}},
-			"object_marking_refs":  []string{stix.TLP2Green}},
+			"kill_chain_phases":   []map[string]string{{"kill_chain_name": "mitre-attack", "phase_name": "initial-access"}},
+			"object_marking_refs": []string{stix.TLP2Green}},
 	}
 	rel := func(typ, src, dst string) map[string]any {
 		return map[string]any{"type": "relationship", "spec_version": "2.1", "id": newID("relationship"), "created": at, "modified": at,

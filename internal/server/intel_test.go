@@ -280,5 +280,5 @@ func TestIntelAPI(t *testing.T) {
 		wantProblem(t, http.StatusBadRequest, "invalid")
 
 	m := f.loggedIn(t, f.orgMbr)
-	m.get("/intel/search?q=" + strings.Repeat("ab", 32)).wantContains(t, "Dropper")
+	m.get("/intel/search?q="+strings.Repeat("ab", 32)).wantContains(t, "Dropper")
 }
