@@ -144,6 +144,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	door := sharing.New(pol, mem, des, des, ids, nil)
 	stix := cti.NewService(db.STIX(), door, nil)
+	access := sharing.NewAccess(door, db.Access(), sharing.AccessConfig{MailHeld: icfg.MailHeld, BaseURL: c.BaseURL, Text: cat.T})
 
 	key, err := csrfKey(ctx, ids)
 	if err != nil {
@@ -158,7 +159,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
 	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix,
-		Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
+		Access: access, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
 	if err != nil {
 		return err
 	}

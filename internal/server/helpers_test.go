@@ -39,11 +39,12 @@ type fixture struct {
 	mem *membership.Service
 	cat *i18n.Catalog
 	des *designation.Service
-	srv *server.Server
-	ts  *httptest.Server
-	// door and stix are the sharing door and the STIX collections.
-	door *sharing.Door
-	stix *cti.Service
+	// door, stix and access are the sharing door and the services behind it.
+	door   *sharing.Door
+	stix   *cti.Service
+	access *sharing.Access
+	srv    *server.Server
+	ts     *httptest.Server
 	// clock is the membership service's time: tests move it on to let
 	// verification links expire.
 	clock *clock
@@ -123,12 +124,13 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.door = sharing.New(pol, f.mem, f.des, f.des, f.ids, nil)
 	f.stix = cti.NewService(f.db.STIX(), f.door, nil)
+	f.access = sharing.NewAccess(f.door, f.db.Access(), sharing.AccessConfig{MailHeld: true, BaseURL: cfg.BaseURL, Text: f.cat.T})
 
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem, Designation: f.des,
 		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
-		Door: f.door, STIX: f.stix,
+		Door: f.door, STIX: f.stix, Access: f.access,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -86,10 +86,34 @@ func dynamicKeys() map[string][]string {
 		"des.state.":                    str("open", "designated", "refused"),
 		"criterion.":                    str("task", "confidentiality", "lawful", "task.help", "confidentiality.help", "lawful.help"),
 		"intel.kind.":                   stix.IndicatorKinds,
+		"access.state.":                 str("open", "granted", "refused"),
 		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
 			http.StatusInternalServerError, http.StatusServiceUnavailable),
+		// explainDecision (explain_text.go) builds these from a decision.
+		"sharing.explain.": sharingExplainKeys(),
+		"sharing.kind.":    str("object", policy.KindWarning, policy.KindIncident, policy.KindIndicator, policy.KindSTIX, policy.KindDocument, policy.KindAssessment),
 	}
+}
+
+// sharingExplainKeys lists the ends of the keys explainDecision builds.
+func sharingExplainKeys() []string {
+	var out []string
+	for _, c := range policy.Codes() {
+		switch c {
+		case policy.CodeShared:
+			for _, v := range []string{"user", "org", "circle", "sector", "community", "other"} {
+				out = append(out, string(c)+"."+v)
+			}
+		case policy.CodeAmberStrict:
+			for _, v := range []string{"sector", "circle", "community"} {
+				out = append(out, string(c)+"."+v)
+			}
+		default:
+			out = append(out, string(c))
+		}
+	}
+	return append(out, "unknown.allow", "unknown.deny")
 }
 
 // Every key the templates and handlers use exists in every catalogue.
@@ -223,7 +247,8 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := strings.NewReplacer("{collection}", coll.ID, "{object}", indicator, "{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID,
+	_, accessRequest := accessRequestForPages(t, f)
+	params := strings.NewReplacer("{collection}", coll.ID, "{object}", indicator, "{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID, "{request}", accessRequest,
 		"{circle}", circle.ID, "{assessment}", assessment.ID,
 		"{token}", strings.Repeat("x", 43), "{code}", "csrf", "{badge}", badges[0].ID, "{signature}", sigs[0].ID,
 		"{secret}", strings.Repeat("x", 43))

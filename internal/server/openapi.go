@@ -177,6 +177,16 @@ var problemDocs = map[string]string{
 	"already-decided":         "The application or contribution was decided already.",
 	"checklist-incomplete":    "A multiplier is approved only when every item of the checklist is confirmed.",
 	"no-approved-application": "Contributions and activities need an application for the status that the office approved.",
+
+	// Requests for access, the explainer and relays (sharing).
+	"already-visible":       "The organisation may read the object already; there is nothing to ask for.",
+	"request-open":          "The organisation has asked for access to this object already and the owner has not decided yet.",
+	"grant-breaks-marking":  "A grant cannot add an organisation: the object is now marked at a level that names its recipients (TLP:AMBER+STRICT, TLP:RED), or the widened marking would not be valid. Refuse the request instead.",
+	"owner-changed":         "Another organisation owns the object now; it decides the request.",
+	"object-gone":           "The object of the request no longer exists; refuse the request instead.",
+	"relay-widens":          "The relay would reach somebody the original does not: the errors member names each part of the marking that widens. Nothing was stored.",
+	"marking-invalid":       "The marking is not valid: the errors member names each problem.",
+	"relay-not-sanitisable": "There are no sanitisation rules for objects of this kind, so it cannot be relayed without its identifiable flag.",
 }
 
 // ProblemCodes lists the documented problem codes.

@@ -24,6 +24,10 @@ type memberData struct {
 	Badges   []membership.Badge
 	Accepted bool
 	BaseURL  string // for the snippet that embeds a badge
+	// Requests says whether requests for access are served; OpenIncoming
+	// counts those waiting for the viewer's decision.
+	Requests     bool
+	OpenIncoming int
 }
 
 // Holds reports whether the organisation holds status st now.
@@ -37,6 +41,7 @@ func (s *Server) memberData(r *http.Request) (memberData, error) {
 	ctx := r.Context()
 	p := principalOf(ctx)
 	d := memberData{Org: *p.Org, Member: p.Org.Kind == identity.KindMember, Admin: p.Has(identity.RoleOrgAdmin), BaseURL: s.cfg.BaseURL}
+	d.Requests, d.OpenIncoming = s.Access != nil, s.openIncoming(r, p)
 	if !d.Member {
 		return d, nil
 	}

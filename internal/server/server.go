@@ -55,6 +55,7 @@ type Deps struct {
 	STIX *cti.Service
 	// Door is the one way to information objects: every read path asks it.
 	Door    *sharing.Door
+	Access  *sharing.Access // requests for access to objects; nil serves none
 	Audit   audit.Store
 	Mail    mail.Store
 	DB      Database

@@ -94,31 +94,46 @@ func (d *Door) Viewer(ctx context.Context, p identity.Principal) (policy.Viewer,
 			v.OfficeRoles = policy.RolesOf(roles...)
 		}
 	}
+	circles, err := d.allCircles(ctx)
+	if err != nil {
+		return policy.Viewer{}, err
+	}
+	if err := d.orgFacts(ctx, org, circles, &v); err != nil {
+		return policy.Viewer{}, err
+	}
+	return v, nil
+}
+
+// allCircles returns the circles of the installation as they are now.
+func (d *Door) allCircles(ctx context.Context) (*policy.Circles, error) {
+	defs, err := d.circles.CircleDefs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return policy.NewCircles(defs)
+}
+
+// orgFacts sets what the policy needs to know of org on v: whether it
+// accepted the current agreement, its designations and its circles. Viewer
+// and the explainer both build viewers with it, so they cannot disagree.
+func (d *Door) orgFacts(ctx context.Context, org *identity.Organisation, circles *policy.Circles, v *policy.Viewer) error {
 	// The office runs the alliance and does not sign its own agreement.
 	if v.IsOffice {
 		v.AcceptedCurrentAgreement = true
 	} else {
 		ok, err := d.agreements.AcceptedCurrent(ctx, org.ID)
 		if err != nil {
-			return policy.Viewer{}, err
+			return err
 		}
 		v.AcceptedCurrentAgreement = ok
 	}
 	des, err := d.designations.DesignationsOf(ctx, org.ID, d.now())
 	if err != nil {
-		return policy.Viewer{}, err
+		return err
 	}
 	v.Designations = des
-	defs, err := d.circles.CircleDefs(ctx)
-	if err != nil {
-		return policy.Viewer{}, err
-	}
-	circles, err := policy.NewCircles(defs)
-	if err != nil {
-		return policy.Viewer{}, err
-	}
 	v.Circles = circles.Of(org.ID)
-	return v, nil
+	return nil
 }
 
 // Decide asks the policy about one object, now.
