@@ -67,7 +67,7 @@ func TestIntelIndicatorByForm(t *testing.T) {
 		t.Fatalf("after adding, the browser is at %s", r.url)
 	}
 	r.wantContains(t, "Password reset phishing", "TLP:GREEN", "[url:value = &#39;http://login.example/reset?user=o\\&#39;brien&#39;]",
-		"2026-03-01T10:00:00.000Z", "Stadtwerke", `class="flash"`)
+		"2026-03-01T10:00:00.000Z", "Stadtwerke", `class="flash"`, "Why you see this: your organisation")
 
 	list := b.get("/intel")
 	list.wantContains(t, "Password reset phishing", r.url.Path)
@@ -141,7 +141,7 @@ func TestIntelSightings(t *testing.T) {
 	// and nothing in the anonymous sighting's JSON names its reporter.
 	_, hafen := f.joined(t, "Hafen Logistik", "hafen.example")
 	view := hafen.get(page)
-	view.wantContains(t, "Stadtwerke", "anonymous")
+	view.wantContains(t, "Stadtwerke", "anonymous", "Why you see this: shared with the whole community under TLP:GREEN")
 	links := objectLink.FindAllStringSubmatch(view.body, -1)
 	var anon string
 	for _, l := range links {

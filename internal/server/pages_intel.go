@@ -319,6 +319,8 @@ func (s *Server) handleIntelObject() http.Handler {
 			return
 		}
 		o.Versions = intelVersions(vs, chosen.Version)
+		obj := chosen.Object()
+		o.Explanation = p.L.T("intel.why", explainDecision(p.L, s.Door.Decide(&ic.V, &obj)))
 		p.Form = &Form{Values: url.Values{"count": {"1"}}}
 		if r.URL.Query().Get("added") != "" {
 			p.Flash = p.L.T("intel.added")

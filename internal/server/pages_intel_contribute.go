@@ -219,6 +219,8 @@ func (s *Server) handleIntelSighting() http.Handler {
 			return
 		}
 		o.Versions = intelVersions(vs, newest.Version)
+		obj := newest.Object()
+		o.Explanation = p.L.T("intel.why", explainDecision(p.L, s.Door.Decide(&ic.V, &obj)))
 		p.Data, p.Form = o, form
 		s.render(w, r, statusOf(err), "intel_object", p)
 	})
