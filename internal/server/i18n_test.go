@@ -19,6 +19,8 @@ import (
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/policy"
+	"github.com/verbund/verbund/internal/stix"
+	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
 var (
@@ -83,6 +85,7 @@ func dynamicKeys() map[string][]string {
 		"category.":                     str("oktt", "eu-national-csirt", "designated-csirt", "isp"),
 		"des.state.":                    str("open", "designated", "refused"),
 		"criterion.":                    str("task", "confidentiality", "lawful", "task.help", "confidentiality.help", "lawful.help"),
+		"intel.kind.":                   stix.IndicatorKinds,
 		"access.state.":                 str("open", "granted", "refused"),
 		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
@@ -230,8 +233,22 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A collection with an indicator, for the pages of threat intelligence.
+	coll, err := f.stix.CreateCollection(ctx, officeP, cti.NewCollection{Title: "Indikatoren", OwnerOrg: f.office.ID,
+		Default: policy.Marking{TLP: policy.Green, Audience: policy.Audience{Community: true}}, ReadersWrite: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	officeV, err := f.door.Viewer(ctx, officeP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indicator, err := f.stix.AddIndicator(ctx, officeP, &officeV, &coll, cti.NewIndicator{Kind: "ipv4", Value: "203.0.113.45"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, accessRequest := accessRequestForPages(t, f)
-	params := strings.NewReplacer("{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID, "{request}", accessRequest,
+	params := strings.NewReplacer("{collection}", coll.ID, "{object}", indicator, "{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID, "{request}", accessRequest,
 		"{circle}", circle.ID, "{assessment}", assessment.ID,
 		"{token}", strings.Repeat("x", 43), "{code}", "csrf", "{badge}", badges[0].ID, "{signature}", sigs[0].ID,
 		"{secret}", strings.Repeat("x", 43))

@@ -159,6 +159,10 @@ type Reader interface {
 	STIXStatus(ctx context.Context, id string) (Status, error)
 	// STIXObservableRefs returns the objects whose pattern compares o.
 	STIXObservableRefs(ctx context.Context, o stix.Observable) ([]ObjectRef, error)
+	// ScanSTIXBefore returns up to n versions of collection matching the
+	// ids and types of f, added strictly before before (zero: from the
+	// newest), newest first, each with its marking and JSON.
+	ScanSTIXBefore(ctx context.Context, collection string, f Filter, before time.Time, n int) ([]Version, error)
 }
 
 // Tx is what the service changes atomically, with the audit entry that
