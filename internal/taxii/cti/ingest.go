@@ -108,6 +108,9 @@ func (s *Service) Add(ctx context.Context, p identity.Principal, v *policy.Viewe
 	if err != nil {
 		return Status{}, err
 	}
+	for _, it := range items {
+		s.noteBlocks(it.obs)
+	}
 	return st, nil
 }
 
