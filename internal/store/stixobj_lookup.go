@@ -37,7 +37,7 @@ func (q *Queries) STIXObservableMatches(ctx context.Context, keys []stix.Observa
 				b.WriteString(", ")
 			}
 			// n is our own index, never outside input.
-			b.WriteString("(" + strconv.Itoa(start+i) + ", CAST($" + strconv.Itoa(2*i+1) + " AS TEXT), CAST($" + strconv.Itoa(2*i+2) + " AS TEXT))")
+			b.WriteString("(" + strconv.Itoa(start+i) + ", CAST(" + q.placeholder(2*i+1) + " AS TEXT), CAST(" + q.placeholder(2*i+2) + " AS TEXT))")
 			args = append(args, k.Type, k.Value)
 		}
 		// Each key's rows are a range of the primary key; the window keeps
@@ -130,7 +130,7 @@ func (q *Queries) STIXVersionsFor(ctx context.Context, refs []cti.ObjectRef) ([]
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(CAST($" + strconv.Itoa(2*i+1) + " AS TEXT), CAST($" + strconv.Itoa(2*i+2) + " AS TEXT))")
+			b.WriteString("(CAST(" + q.placeholder(2*i+1) + " AS TEXT), CAST(" + q.placeholder(2*i+2) + " AS TEXT))")
 			args = append(args, r.Collection, r.ID)
 		}
 		b.WriteString(") ")
