@@ -189,14 +189,20 @@ func anys(ss []string) []any {
 // stixVersions runs the listing of versions with their markings: one query
 // for the rows, one per chunk of markings for their audiences.
 func (q *Queries) stixVersions(ctx context.Context, op, tail string, args []any, raw bool) ([]cti.Version, error) {
+	return q.stixVersionsWith(ctx, op, "", "", tail, args, raw)
+}
+
+// stixVersionsWith is stixVersions with a WITH clause before the query and
+// more tables joined after the object and its marking.
+func (q *Queries) stixVersionsWith(ctx context.Context, op, with, join, tail string, args []any, raw bool) ([]cti.Version, error) {
 	rawCol := `o.raw`
 	if !raw {
 		rawCol = `NULL`
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT o.collection_id, o.seq, o.date_added, o.stix_id, o.type, o.spec_version,
+	rows, err := q.q.QueryContext(ctx, with+`SELECT o.collection_id, o.seq, o.date_added, o.stix_id, o.type, o.spec_version,
 		o.version, o.latest, o.earliest, `+rawCol+`, m.object_id, m.tlp, m.confidential, m.identifiable, m.purpose,
 		m.owner_org, m.created_by
-		FROM stix_objects o JOIN object_markings m ON m.kind = o.marking_kind AND m.object_id = o.marking_id`+tail, args...)
+		FROM `+join+`stix_objects o JOIN object_markings m ON m.kind = o.marking_kind AND m.object_id = o.marking_id`+tail, args...)
 	if err != nil {
 		return nil, mapErr(op, err)
 	}

@@ -57,13 +57,14 @@ func (s *Service) Add(ctx context.Context, p identity.Principal, v *policy.Viewe
 	results := make([]StatusDetail, len(objects))
 	ok := make([]bool, len(objects))
 	var items []item
+	prepared, fails := prepareAll(objects, c, v.OrgID, createdBy)
 	for i, raw := range objects {
-		it, fail := prepare(raw, c, v.OrgID, createdBy)
-		if fail != "" {
+		if fails[i] != "" {
 			results[i] = peek(raw)
-			results[i].Message = fail
+			results[i].Message = fails[i]
 			continue
 		}
+		it := prepared[i]
 		it.index = i
 		items = append(items, it)
 	}
@@ -76,13 +77,39 @@ func (s *Service) Add(ctx context.Context, p identity.Principal, v *policy.Viewe
 			}
 		}
 		checked := map[policy.TLP]bool{}
+		bt, bulk := tx.(BulkTx)
+		var fresh map[int]bool
+		if bulk && len(items) > 1 {
+			var err error
+			if fresh, err = freshItems(ctx, bt, c, items); err != nil {
+				return err
+			}
+		}
+		var batch []NewVersion
 		for k, it := range items {
-			d, fail, err := s.addOne(ctx, tx, c, it, pos[k], v.OrgID, checked)
+			var (
+				d    StatusDetail
+				fail string
+				err  error
+			)
+			if fresh[k] {
+				var nv NewVersion
+				if nv, d, fail, err = newVersion(ctx, tx, c, it, pos[k], v.OrgID, checked); err == nil && fail == "" {
+					batch = append(batch, nv)
+				}
+			} else {
+				d, fail, err = s.addOne(ctx, tx, c, it, pos[k], v.OrgID, checked)
+			}
 			if err != nil {
 				return err
 			}
 			results[it.index], ok[it.index] = d, fail == ""
 			results[it.index].Message = fail
+		}
+		if len(batch) > 0 {
+			if err := bt.InsertSTIXNew(ctx, batch); err != nil {
+				return err
+			}
 		}
 		st.Successes, st.Failures = nil, nil
 		for i, d := range results {
@@ -107,6 +134,9 @@ func (s *Service) Add(ctx context.Context, p identity.Principal, v *policy.Viewe
 	})
 	if err != nil {
 		return Status{}, err
+	}
+	for _, it := range items {
+		s.noteBlocks(it.obs)
 	}
 	return st, nil
 }

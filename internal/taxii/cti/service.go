@@ -26,6 +26,7 @@ type Service struct {
 	// maxScan bounds how many stored versions one listing decides before it
 	// answers with what it found and a position to go on from.
 	maxScan atomic.Int64
+	blocks  blockCache // prefix lengths of the stored CIDR blocks: lookup.go
 }
 
 // DefaultMaxScan is how many stored versions one page decides at most.

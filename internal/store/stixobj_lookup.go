@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/verbund/verbund/internal/stix"
+	"github.com/verbund/verbund/internal/taxii/cti"
+)
+
+// The observable index answers batches: every key of a batch is looked up
+// by the primary key of stix_observables (type, value, …) in one statement
+// per chunk of keys, whose size keeps the statement's parameters within
+// both engines' limits.
+
+var _ cti.LookupStore = stixStore{}
+
+// lookupChunk is how many keys or references one statement takes: two
+// parameters each, well below SQLite's 32,766 and PostgreSQL's 65,535.
+const lookupChunk = 5000
+
+// STIXObservableMatches returns, for each of keys, up to limit objects
+// whose pattern compares it; see cti.LookupStore.
+func (q *Queries) STIXObservableMatches(ctx context.Context, keys []stix.Observable, limit int) ([][]cti.ObjectRef, error) {
+	const op = "store.STIXObservableMatches"
+	out := make([][]cti.ObjectRef, len(keys))
+	for start := 0; start < len(keys); start += lookupChunk {
+		part := keys[start:min(start+lookupChunk, len(keys))]
+		var b strings.Builder
+		args := make([]any, 0, 2*len(part))
+		b.WriteString(`WITH k (n, type, value) AS (VALUES `)
+		for i, k := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			// n is our own index, never outside input.
+			b.WriteString("(" + strconv.Itoa(start+i) + ", CAST(" + q.placeholder(2*i+1) + " AS TEXT), CAST(" + q.placeholder(2*i+2) + " AS TEXT))")
+			args = append(args, k.Type, k.Value)
+		}
+		// Each key's rows are a range of the primary key; the window keeps
+		// the answer for a value that thousands of objects compare bounded.
+		b.WriteString(`)
+			SELECT n, collection_id, stix_id FROM (
+				SELECT k.n, o.collection_id, o.stix_id,
+					ROW_NUMBER() OVER (PARTITION BY k.n ORDER BY o.collection_id, o.stix_id) AS r
+				FROM k CROSS JOIN stix_observables o
+				WHERE o.type = k.type AND o.value = k.value) x
+			WHERE r <= ` + strconv.Itoa(max(limit, 1)))
+		rows, err := q.q.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return nil, mapErr(op, err)
+		}
+		for rows.Next() {
+			var (
+				n int
+				r cti.ObjectRef
+			)
+			if err := rows.Scan(&n, &r.Collection, &r.ID); err != nil {
+				rows.Close()
+				return nil, mapErr(op, err)
+			}
+			if n >= 0 && n < len(out) {
+				out[n] = append(out[n], r)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(op, err)
+		}
+	}
+	for i := range out {
+		slices.SortFunc(out[i], func(a, b cti.ObjectRef) int {
+			if c := strings.Compare(a.Collection, b.Collection); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+	}
+	return out, nil
+}
+
+// STIXBlockLengths returns the prefix lengths of the CIDR blocks in the
+// index; see cti.LookupStore. It reads the index's addresses, which is why
+// the service keeps the answer for a while.
+func (q *Queries) STIXBlockLengths(ctx context.Context) (map[string][]int, error) {
+	const op = "store.STIXBlockLengths"
+	rows, err := q.q.QueryContext(ctx, `SELECT DISTINCT type, value FROM stix_observables
+		WHERE type IN ($1, $2) AND value LIKE '%/%'`, stix.IPv4Addr, stix.IPv6Addr)
+	if err != nil {
+		return nil, mapErr(op, err)
+	}
+	defer rows.Close()
+	out := map[string][]int{}
+	for rows.Next() {
+		var typ, value string
+		if err := rows.Scan(&typ, &value); err != nil {
+			return nil, mapErr(op, err)
+		}
+		p, err := netip.ParsePrefix(value)
+		if err != nil {
+			continue
+		}
+		if n := p.Bits(); !slices.Contains(out[typ], n) {
+			out[typ] = append(out[typ], n)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(op, err)
+	}
+	for _, ns := range out {
+		slices.Sort(ns)
+	}
+	return out, nil
+}
+
+// STIXVersionsFor returns every version of the objects refs with JSON and
+// marking, by collection, id, then version; see cti.LookupStore.
+func (q *Queries) STIXVersionsFor(ctx context.Context, refs []cti.ObjectRef) ([]cti.Version, error) {
+	const op = "store.STIXVersionsFor"
+	var out []cti.Version
+	for start := 0; start < len(refs); start += lookupChunk {
+		part := refs[start:min(start+lookupChunk, len(refs))]
+		var b strings.Builder
+		args := make([]any, 0, 2*len(part))
+		b.WriteString(`WITH r (c, s) AS (VALUES `)
+		for i, r := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(CAST(" + q.placeholder(2*i+1) + " AS TEXT), CAST(" + q.placeholder(2*i+2) + " AS TEXT))")
+			args = append(args, r.Collection, r.ID)
+		}
+		b.WriteString(") ")
+		vs, err := q.stixVersionsWith(ctx, op, b.String(), `r CROSS JOIN `,
+			` WHERE o.collection_id = r.c AND o.stix_id = r.s`, args, true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vs...)
+	}
+	slices.SortFunc(out, func(a, b cti.Version) int {
+		if c := strings.Compare(a.Collection, b.Collection); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return a.Version.Compare(b.Version)
+	})
+	return out, nil
+}
