@@ -177,6 +177,7 @@ var problemDocs = map[string]string{
 	"already-decided":         "The application or contribution was decided already.",
 	"checklist-incomplete":    "A multiplier is approved only when every item of the checklist is confirmed.",
 	"no-approved-application": "Contributions and activities need an application for the status that the office approved.",
+	"remote-disabled":         "The TAXII remote is disabled: enable it before asking it to run.",
 }
 
 // ProblemCodes lists the documented problem codes.

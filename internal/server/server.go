@@ -19,6 +19,7 @@ import (
 	"github.com/verbund/verbund"
 	"github.com/verbund/verbund/internal/audit"
 	"github.com/verbund/verbund/internal/designation"
+	"github.com/verbund/verbund/internal/federation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
@@ -62,6 +63,10 @@ type Deps struct {
 	// CSRFKey signs form tokens; all nodes of an installation share it.
 	CSRFKey []byte
 	Now     func() time.Time
+
+	// Remotes keeps the TAXII servers collections are pulled from and
+	// pushed to; nil offers none.
+	Remotes *federation.Service
 }
 
 // Server holds the dependencies shared by all handlers.
