@@ -84,6 +84,7 @@ func dynamicKeys() map[string][]string {
 		"mail.":                         str(string(mail.Pending), string(mail.Sent), string(mail.Held), string(mail.Failed)),
 		"category.":                     str("oktt", "eu-national-csirt", "designated-csirt", "isp"),
 		"des.state.":                    str("open", "designated", "refused"),
+		"remotes.direction.":            str("pull", "push"),
 		"criterion.":                    str("task", "confidentiality", "lawful", "task.help", "confidentiality.help", "lawful.help"),
 		"intel.kind.":                   stix.IndicatorKinds,
 		"access.state.":                 str("open", "granted", "refused"),
@@ -251,13 +252,14 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	params := strings.NewReplacer("{collection}", coll.ID, "{object}", indicator, "{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID, "{request}", accessRequest,
 		"{circle}", circle.ID, "{assessment}", assessment.ID,
 		"{token}", strings.Repeat("x", 43), "{code}", "csrf", "{badge}", badges[0].ID, "{signature}", sigs[0].ID,
-		"{secret}", strings.Repeat("x", 43))
+		"{secret}", strings.Repeat("x", 43), "{remote}", noRemote)
 	// Not HTML pages: images, keys, machine endpoints.
 	skip := []string{"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/account/2fa/qr.png",
 		"/badges/{file}", "/.well-known/verbund-badge-key", "/.well-known/verbund-badge-key.json"}
 	// Pages that answer with another status than 200 for the parameters
 	// above: an unknown verification link.
-	status := map[string]int{"/register/verify/" + strings.Repeat("x", 43): http.StatusBadRequest}
+	status := map[string]int{"/register/verify/" + strings.Repeat("x", 43): http.StatusBadRequest,
+		"/office/remotes/" + noRemote: http.StatusNotFound}
 	var pages []string
 	for _, r := range f.srv.Routes() {
 		method, path, _ := strings.Cut(r.Pattern, " ")

@@ -189,6 +189,7 @@ var problemDocs = map[string]string{
 	"relay-not-sanitisable": "There are no sanitisation rules for objects of this kind, so it cannot be relayed without its identifiable flag.",
 	"relay-not-valid-stix":  "The sanitised copy would not be valid STIX 2.1; nothing was stored.",
 	"relay-refused":         "The target collection refused the copy (see the detail); nothing was stored.",
+	"remote-disabled":       "The TAXII remote is disabled: enable it before asking it to run.",
 }
 
 // ProblemCodes lists the documented problem codes.

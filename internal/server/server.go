@@ -19,6 +19,7 @@ import (
 	"github.com/verbund/verbund"
 	"github.com/verbund/verbund/internal/audit"
 	"github.com/verbund/verbund/internal/designation"
+	"github.com/verbund/verbund/internal/federation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
@@ -69,6 +70,9 @@ type Deps struct {
 	// sanitised copies of STIX objects on. Nil serves neither.
 	Explainer *sharing.Explainer
 	Relay     *stixrelay.Service
+	// Remotes keeps the TAXII servers collections are pulled from and
+	// pushed to; nil offers none.
+	Remotes *federation.Service
 }
 
 // Server holds the dependencies shared by all handlers.
