@@ -21,7 +21,7 @@ func TestWarningStore(t *testing.T) {
 			"de": {Title: "Schwachstelle"}}, Severity: warning.SeverityHigh, CVEs: []string{"CVE-2026-0001"},
 			Products: []warning.Product{{Vendor: "Acme", Name: "PLC", Versions: "< 2", PURL: "pkg:generic/acme/plc@1"}}}
 		w := warning.Warning{ID: "w-1", OwnerOrg: "o-1", CreatedBy: "u-1", State: warning.Draft, Draft: content,
-			Marking: policy.Marking{TLP: policy.Amber, Audience: policy.Audience{Sectors: []string{"energy"}}},
+			Marking:   policy.Marking{TLP: policy.Amber, Audience: policy.Audience{Sectors: []string{"energy"}}},
 			CreatedAt: t0, UpdatedAt: t0, EditedBy: "u-1"}
 
 		// Without its marking, a warning cannot be stored.
