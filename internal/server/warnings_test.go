@@ -24,7 +24,7 @@ func TestWarningWorkflowInTheBrowser(t *testing.T) {
 	pub1, pub2 := f.loggedIn(t, f.publisher(t, "lena@office.example")), f.loggedIn(t, f.publisher(t, "pieter@office.example"))
 	pub1.get("/warnings/new").wantStatus(t, http.StatusOK)
 	form := url.Values{"lang": {"en"}, "texts.en.title": {"Pump controller RCE"}, "texts.en.summary": {"Pumps can be taken over."},
-		"texts.en.details": {"## Details\n\n<script>alert('x')</script>\n\nThe **web server** is open."},
+		"texts.en.details":         {"## Details\n\n<script>alert('x')</script>\n\nThe **web server** is open."},
 		"texts.en.recommendations": {"- Update to 2.4"}, "texts.de.title": {"Pumpensteuerung: Codeausführung"},
 		"severity": {""}, "cvss": {"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}, "cves": {"CVE-26-1, CVE-2026-4711"},
 		"products": {"Wasser AG | Pumpensteuerung | < 2.4 | cpe:2.3:x:wasser"}, "references": {"https://wasser.example/psirt"},
@@ -97,7 +97,7 @@ func TestWarningWorkflowInTheBrowser(t *testing.T) {
 
 	// The public sees nothing of it, and the refusal is audited.
 	anon := f.browser(t)
-	anon.get("/warnings/" + id).wantStatus(t, http.StatusNotFound)
+	anon.get("/warnings/"+id).wantStatus(t, http.StatusNotFound)
 	if r := anon.get("/warnings"); strings.Contains(r.body, id) {
 		t.Error("the public list shows an AMBER warning")
 	}
