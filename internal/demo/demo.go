@@ -19,6 +19,7 @@ import (
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/taxii/cti"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 // Password is the password of every demo account. It is printed at start-up.
@@ -39,7 +40,8 @@ type Stores struct {
 	Identity    identity.Store
 	Membership  membership.Store
 	Designation designation.Store
-	STIX        cti.Store // optional: the TAXII collections
+	STIX        cti.Store     // optional: the TAXII collections
+	Warnings    warning.Store // optional: warnings and advisories
 }
 
 // clock is the demo's back-dated time: each reading moves it on by a
@@ -62,15 +64,17 @@ type event struct {
 
 // seeder holds the services on the demo's clock and what it made so far.
 type seeder struct {
-	ctx    context.Context
-	clk    *clock
-	ids    *identity.Service
-	mem    *membership.Service
-	des    *designation.Service
-	stix   cti.Store
-	orgs   map[string]identity.Organisation // by slug; "office" for the office
-	admins map[string]identity.Principal    // org admin by slug; office roles by role name
-	link   string                           // the last verification link mailed
+	ctx  context.Context
+	clk  *clock
+	ids  *identity.Service
+	mem  *membership.Service
+	des  *designation.Service
+	stix cti.Store
+	// warnings stores the demo's warnings; nil seeds none.
+	warnings warning.Store
+	orgs     map[string]identity.Organisation // by slug; "office" for the office
+	admins   map[string]identity.Principal    // org admin by slug; office roles by role name
+	link     string                           // the last verification link mailed
 }
 
 // Seed creates the demo alliance unless the database holds it already, and
@@ -85,7 +89,7 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 		return logins, nil
 	}
 	now := time.Now().UTC().Truncate(time.Hour)
-	s := &seeder{stix: st.STIX, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
+	s := &seeder{stix: st.STIX, warnings: st.Warnings, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
 	// The minimum of the OWASP recommendation keeps seeding quick; logins
 	// verify with the parameters stored in each hash.
 	argon := identity.Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
@@ -116,6 +120,7 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 		events = append(events, event{at: at, name: name, run: run})
 	}
 	s.plan(now, add)
+	s.planWarnings(now, add)
 	sort.SliceStable(events, func(i, j int) bool { return events[i].at.Before(events[j].at) })
 	for _, e := range events {
 		s.clk.set(e.at)
