@@ -28,6 +28,7 @@ import (
 	"github.com/verbund/verbund/internal/sharing/stixrelay"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/taxii/cti"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -146,6 +147,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	door := sharing.New(pol, mem, des, des, ids, nil)
 	stix := cti.NewService(db.STIX(), door, nil)
 	access := sharing.NewAccess(door, db.Access(), sharing.AccessConfig{MailHeld: icfg.MailHeld, BaseURL: c.BaseURL, Text: cat.T})
+	warnings := warning.NewService(db.Warnings(), door, warning.Config{IsPartner: warning.Partners(mem)})
 
 	key, err := csrfKey(ctx, ids)
 	if err != nil {
@@ -153,7 +155,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	var logins []demo.Login
 	if c.Demo {
-		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(), Access: db.Access()}, cat.T); err != nil {
+		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(), Access: db.Access(), Warnings: db.Warnings()}, cat.T); err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
@@ -162,7 +164,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
 	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix,
-		Access: access, Explainer: explainer, Relay: relay, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
+		Warnings: warnings, Access: access, Explainer: explainer, Relay: relay, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
 	if err != nil {
 		return err
 	}

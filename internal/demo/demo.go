@@ -20,6 +20,7 @@ import (
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/taxii/cti"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 // Password is the password of every demo account. It is printed at start-up.
@@ -43,7 +44,8 @@ type Stores struct {
 	STIX        cti.Store // optional: the TAXII collections
 	// Access is optional: with STIX, the demo of requests for access and
 	// relays (sharing.go).
-	Access sharing.AccessStore
+	Access   sharing.AccessStore
+	Warnings warning.Store // optional: warnings and advisories
 }
 
 // clock is the demo's back-dated time: each reading moves it on by a
@@ -77,6 +79,8 @@ type seeder struct {
 	link   string                           // the last verification link mailed
 	access sharing.AccessStore
 	text   func(lang, key string, args ...any) string
+	// warnings stores the demo's warnings; nil seeds none.
+	warnings warning.Store
 }
 
 // Seed creates the demo alliance unless the database holds it already, and
@@ -91,7 +95,7 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 		return logins, nil
 	}
 	now := time.Now().UTC().Truncate(time.Hour)
-	s := &seeder{stix: st.STIX, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
+	s := &seeder{stix: st.STIX, warnings: st.Warnings, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
 	// The minimum of the OWASP recommendation keeps seeding quick; logins
 	// verify with the parameters stored in each hash.
 	argon := identity.Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
@@ -124,6 +128,7 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 	s.access, s.text = st.Access, text
 	s.plan(now, add)
 	s.planSharing(now, add)
+	s.planWarnings(now, add)
 	sort.SliceStable(events, func(i, j int) bool { return events[i].at.Before(events[j].at) })
 	for _, e := range events {
 		s.clk.set(e.at)

@@ -143,6 +143,7 @@ const (
 	ScopeIntelRead      Scope = "intel:read"
 	ScopeIntelWrite     Scope = "intel:write"
 	ScopeWarningsRead   Scope = "warnings:read"
+	ScopeWarningsWrite  Scope = "warnings:write"
 	ScopeIncidentsRead  Scope = "incidents:read"
 	ScopeIncidentsWrite Scope = "incidents:write"
 	ScopeAuditRead      Scope = "audit:read"
@@ -152,7 +153,7 @@ const (
 // translates the scope names through its catalogue.
 var Scopes = []Scope{
 	ScopeProfileRead, ScopeOrgRead, ScopeOrgWrite, ScopeIntelRead, ScopeIntelWrite,
-	ScopeWarningsRead, ScopeIncidentsRead, ScopeIncidentsWrite, ScopeAuditRead,
+	ScopeWarningsRead, ScopeWarningsWrite, ScopeIncidentsRead, ScopeIncidentsWrite, ScopeAuditRead,
 }
 
 // Valid reports whether s is a known scope.

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -26,6 +27,7 @@ import (
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/store/storetest"
 	"github.com/verbund/verbund/internal/taxii/cti"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 // password is the password of every user the fixture creates.
@@ -44,8 +46,12 @@ type fixture struct {
 	door   *sharing.Door
 	stix   *cti.Service
 	access *sharing.Access
-	srv    *server.Server
-	ts     *httptest.Server
+	// warn is the warning service; partners lists the organisations it
+	// takes for partners.
+	warn     *warning.Service
+	partners map[string]bool
+	srv      *server.Server
+	ts       *httptest.Server
 	// clock is the membership service's time: tests move it on to let
 	// verification links expire.
 	clock *clock
@@ -126,13 +132,17 @@ func newFixture(t *testing.T) *fixture {
 	f.door = sharing.New(pol, f.mem, f.des, f.des, f.ids, nil)
 	f.stix = cti.NewService(f.db.STIX(), f.door, nil)
 	f.access = sharing.NewAccess(f.door, f.db.Access(), sharing.AccessConfig{MailHeld: true, BaseURL: cfg.BaseURL, Text: f.cat.T})
+	f.partners = map[string]bool{}
+	f.warn = warning.NewService(f.db.Warnings(), f.door, warning.Config{
+		IsPartner: func(_ context.Context, org string) (bool, error) { return f.partners[org], nil }})
 
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem, Designation: f.des,
 		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
 		Door: f.door, STIX: f.stix, Access: f.access, Explainer: sharing.NewExplainer(f.door, f.db.Access(), nil),
-		Relay: stixrelay.New(f.door, f.stix, sharing.NewSanitiser(sharing.DefaultRules(), []byte("relay key")), f.ids, nil),
+		Relay:    stixrelay.New(f.door, f.stix, sharing.NewSanitiser(sharing.DefaultRules(), []byte("relay key")), f.ids, nil),
+		Warnings: f.warn,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -190,6 +190,11 @@ var problemDocs = map[string]string{
 	"relay-not-valid-stix":  "The sanitised copy would not be valid STIX 2.1; nothing was stored.",
 	"relay-refused":         "The target collection refused the copy (see the detail); nothing was stored.",
 	"remote-disabled":       "The TAXII remote is disabled: enable it before asking it to run.",
+	"warning-invalid":       "A field of the warning is not valid: the errors member names each (cves, cvss, products, references, texts.<lang>.title …).",
+	"warning-incomplete":    "The warning lacks what publishing needs; the errors member names each missing field.",
+	"warning-state":         "The warning is not in the state this step needs (a draft is submitted, a warning in review approved, a published one updated or withdrawn).",
+	"warning-forbidden":     "The caller may not take this step on the warning: publishers of the office write, approve and publish; partners contribute drafts.",
+	"four-eyes":             "A second person must approve the warning: the author and its last editor cannot.",
 }
 
 // ProblemCodes lists the documented problem codes.

@@ -27,6 +27,7 @@ import (
 	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/sharing/stixrelay"
 	"github.com/verbund/verbund/internal/taxii/cti"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 // Config is the server's part of the installation's configuration.
@@ -55,6 +56,8 @@ type Deps struct {
 	Designation *designation.Service
 	// STIX keeps the TAXII collections; nil serves no TAXII.
 	STIX *cti.Service
+	// Warnings are the warnings and advisories; required with Door.
+	Warnings *warning.Service
 	// Door is the one way to information objects: every read path asks it.
 	Door    *sharing.Door
 	Access  *sharing.Access // requests for access to objects; nil serves none

@@ -23,9 +23,6 @@ import (
 // pass information on, and its administrators.
 var relayer = access{name: "analyst or office-admin", roles: []identity.Role{identity.RoleAnalyst, identity.RoleOfficeAdmin}}
 
-// tlpLevels are the levels a relay may choose, widest first.
-var tlpLevels = []policy.TLP{policy.Clear, policy.Green, policy.Amber, policy.AmberStrict, policy.Red}
-
 type explainData struct {
 	Asked bool // an object was named
 	E     sharing.Explanation
@@ -154,14 +151,14 @@ func (s *Server) handleRelay() http.Handler {
 // JSON of the explainer and relays.
 
 type markingJSON struct {
-	TLP          string       `json:"tlp"`
-	Audience     audienceJSON `json:"audience"`
-	Confidential bool         `json:"confidential"`
-	Identifiable bool         `json:"identifiable"`
-	Purpose      string       `json:"purpose,omitempty"`
+	TLP          string              `json:"tlp"`
+	Audience     explainAudienceJSON `json:"audience"`
+	Confidential bool                `json:"confidential"`
+	Identifiable bool                `json:"identifiable"`
+	Purpose      string              `json:"purpose,omitempty"`
 }
 
-type audienceJSON struct {
+type explainAudienceJSON struct {
 	Community     bool     `json:"community"`
 	Sectors       []string `json:"sectors"`
 	Circles       []string `json:"circles"`
@@ -177,7 +174,7 @@ func toMarkingJSON(m policy.Marking) markingJSON {
 		return s
 	}
 	return markingJSON{TLP: m.TLP.String(), Confidential: m.Confidential, Identifiable: m.Identifiable, Purpose: m.Purpose,
-		Audience: audienceJSON{Community: m.Audience.Community, Sectors: nz(m.Audience.Sectors), Circles: nz(m.Audience.Circles),
+		Audience: explainAudienceJSON{Community: m.Audience.Community, Sectors: nz(m.Audience.Sectors), Circles: nz(m.Audience.Circles),
 			Organisations: nz(m.Audience.Orgs), Users: nz(m.Audience.Users)}}
 }
 
