@@ -220,7 +220,7 @@ func (s *Service) DecideApplication(ctx context.Context, p identity.Principal, i
 		if err := record(ctx, tx, s.entry(ctx, p, action, audit.Success, "application", a.ID), d.Reason); err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, org, mailKey, org.Name, a.Kind.Label(), d.Reason)
+		return s.notify(ctx, tx, org, mailKey, org.Name, textKey("mstatus."+string(a.Kind)), d.Reason)
 	})
 	if err != nil {
 		return Application{}, verbund.Errorf(op, err)

@@ -2,6 +2,7 @@ package membership_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,7 +72,11 @@ func TestPartnerLifecycle(t *testing.T) {
 		if _, err := f.svc.DecideApplication(ctx, f.reviewer, a.ID, membership.Decision{Approve: true, Reason: "strong team"}); err != nil {
 			t.Fatal(err)
 		}
-		f.lastMail(t, "contact@secureit.example", "mail.application.approved")
+		// The status is named in the organisation's language, from the
+		// catalogue, not as the program's English label.
+		if m := f.lastMail(t, "contact@secureit.example", "mail.application.approved"); !strings.Contains(m.Text, " | mstatus.partner") {
+			t.Errorf("approval mail = %q, want the status as the catalogue's mstatus.partner", m.Text)
+		}
 		if sts, _ := f.svc.Statuses(ctx, admin, org.ID); len(sts) != 1 {
 			t.Errorf("statuses after approval = %+v, want participant only: partner starts with the first contribution", sts)
 		}

@@ -172,6 +172,11 @@ func (s *Service) recordAlone(ctx context.Context, e audit.Entry) {
 // message returns an outbox message to to with the subject and text of the
 // message key in lang.
 func (s *Service) message(to, lang, key string, args ...any) mail.Message {
+	for i, a := range args {
+		if k, ok := a.(textKey); ok {
+			args[i] = s.cfg.Text(lang, string(k))
+		}
+	}
 	m := mail.Message{
 		ID:        identity.NewID(),
 		To:        to,
@@ -185,6 +190,10 @@ func (s *Service) message(to, lang, key string, args ...any) mail.Message {
 	}
 	return m
 }
+
+// textKey is a message argument that is itself a catalogue key, translated
+// into the recipient's language: a status name, say.
+type textKey string
 
 // notify puts a message for the contact address of org into the outbox of
 // tx, in the language the organisation registered in. Organisations without

@@ -131,6 +131,7 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	s.addLookupRoutes(mux)   // observable lookup: routes_lookup.go
 	s.addRemotesRoutes(mux)  // TAXII remotes: routes_remotes.go
 	s.addWarningsRoutes(mux) // warnings and advisories: routes_warnings.go
+	s.addCSAFRoutes(mux)     // the CSAF 2.0 trusted provider: routes_csaf.go
 
 	// TAXII 2.1 for machine clients. It answers in TAXII's own formats, and
 	// it takes API tokens only (Bearer, or the password of HTTP Basic): a

@@ -191,6 +191,11 @@ func normaliseDomain(v string) (Observable, string) {
 	if _, err := netip.ParseAddr(d); err == nil {
 		return Observable{}, "is an IP address, not a domain name"
 	}
+	// A top-level domain is never all digits (RFC 3696 section 2), so
+	// 300.1.2.3 is a mistyped address, not a host name.
+	if tld := d[strings.LastIndexByte(d, '.')+1:]; isDecimal(tld) {
+		return Observable{}, "is not a domain name: the last label is a number (a mistyped IP address?)"
+	}
 	return Observable{Type: DomainName, Value: d}, ""
 }
 
