@@ -585,14 +585,19 @@ func (s *Service) AcknowledgementOf(ctx context.Context, p identity.Principal, i
 	return a, err == nil, err
 }
 
-// Rates returns the acknowledgement rates of warning w for the office: how
+// Rates returns the acknowledgement rates of warning id for the office: how
 // many active member organisations the policy lets read it, and how many of
 // them said seen, affected or fixed.
-func (s *Service) Rates(ctx context.Context, p identity.Principal, w *Warning) (Rates, []Acknowledgement, error) {
+func (s *Service) Rates(ctx context.Context, p identity.Principal, id string) (Rates, []Acknowledgement, error) {
 	const op = "warning.Rates"
 	if !p.System && (!isOffice(p) || p.User == nil || !p.User.HasOfficeRole()) {
 		return Rates{}, nil, forbidden(op, "only the office sees acknowledgement rates")
 	}
+	cur, err := s.store.Warning(ctx, id)
+	if err != nil {
+		return Rates{}, nil, err
+	}
+	w := &cur
 	orgs, err := s.store.ListOrganisations(ctx, identity.OrgFilter{Kind: identity.KindMember, Status: identity.StatusActive})
 	if err != nil {
 		return Rates{}, nil, err

@@ -112,11 +112,11 @@ type Content struct {
 }
 
 // Original returns the text in the original language.
-func (c *Content) Original() Text { return c.Texts[c.Lang] }
+func (c Content) Original() Text { return c.Texts[c.Lang] }
 
 // In returns the text in lang when there is a translation with a title,
 // else the original, and the language of what it returns.
-func (c *Content) In(lang string) (Text, string) {
+func (c Content) In(lang string) (Text, string) {
 	if t, ok := c.Texts[lang]; ok && t.Title != "" {
 		return t, lang
 	}
@@ -125,7 +125,7 @@ func (c *Content) In(lang string) (Text, string) {
 
 // Score returns the CVSS base score, and false when there is no valid
 // vector.
-func (c *Content) Score() (float64, bool) {
+func (c Content) Score() (float64, bool) {
 	if c.CVSS == "" {
 		return 0, false
 	}
