@@ -111,9 +111,9 @@ type ProductTree struct {
 // Branch is one level of the product tree: vendor, product_name,
 // product_version or product_version_range.
 type Branch struct {
-	Branches []Branch        `json:"branches,omitempty"`
-	Category string          `json:"category"`
-	Name     string          `json:"name"`
+	Branches []Branch         `json:"branches,omitempty"`
+	Category string           `json:"category"`
+	Name     string           `json:"name"`
 	Product  *FullProductName `json:"product,omitempty"`
 }
 
