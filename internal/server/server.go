@@ -53,6 +53,8 @@ type Deps struct {
 	Designation *designation.Service
 	// STIX keeps the TAXII collections; nil serves no TAXII.
 	STIX *cti.Service
+	// CSAF runs the CSAF 2.0 trusted provider; nil serves none.
+	CSAF *CSAFProvider
 	// Door is the one way to information objects: every read path asks it.
 	Door    *sharing.Door
 	Audit   audit.Store
