@@ -8,7 +8,6 @@ import (
 
 	"github.com/verbund/verbund/internal/csaf"
 	"github.com/verbund/verbund/internal/server"
-	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/warning"
 )
@@ -16,7 +15,7 @@ import (
 // csafProvider prepares the CSAF trusted provider: the provider key (made
 // on first start and kept in the database, encrypted with
 // --csaf-key-passphrase) and the warnings it publishes.
-func csafProvider(ctx context.Context, c config, db *store.DB, door *sharing.Door, logger *slog.Logger) (*server.CSAFProvider, error) {
+func csafProvider(ctx context.Context, c config, db *store.DB, warnings *warning.Service, logger *slog.Logger) (*server.CSAFProvider, error) {
 	if c.CSAFKeyPassphrase == "" && !c.Demo {
 		logger.Warn("the CSAF provider key is kept unencrypted in the database: set VERBUND_CSAF_KEY_PASSPHRASE")
 	}
@@ -25,7 +24,7 @@ func csafProvider(ctx context.Context, c config, db *store.DB, door *sharing.Doo
 		return nil, fmt.Errorf("the CSAF provider key: %w", err)
 	}
 	return &server.CSAFProvider{
-		Warnings: warning.NewService(db.Warnings(), door, warning.Config{}),
+		Warnings: warnings,
 		Refs:     db,
 		Key:      key,
 		Provider: csaf.Provider{Name: c.CSAFPublisher},

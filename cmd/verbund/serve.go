@@ -27,6 +27,7 @@ import (
 	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/taxii/cti"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -146,12 +147,13 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	door := sharing.New(pol, mem, des, des, ids, nil)
 	stix := cti.NewService(db.STIX(), door, nil)
+	warnings := warning.NewService(db.Warnings(), door, warning.Config{IsPartner: warning.Partners(mem)})
 
 	key, err := csrfKey(ctx, ids)
 	if err != nil {
 		return fmt.Errorf("preparing the installation key: %w", err)
 	}
-	csafDeps, err := csafProvider(ctx, c, db, door, logger)
+	csafDeps, err := csafProvider(ctx, c, db, warnings, logger)
 	if err != nil {
 		return err
 	}
@@ -163,7 +165,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
-	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix, CSAF: csafDeps,
+	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix, Warnings: warnings, CSAF: csafDeps,
 		Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
 	if err != nil {
 		return err

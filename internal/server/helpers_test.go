@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -19,9 +20,12 @@ import (
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
+	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/server"
+	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/store/storetest"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 // password is the password of every user the fixture creates.
@@ -36,8 +40,12 @@ type fixture struct {
 	mem *membership.Service
 	cat *i18n.Catalog
 	des *designation.Service
-	srv *server.Server
-	ts  *httptest.Server
+	// warn is the warning service; partners lists the organisations it
+	// takes for partners.
+	warn     *warning.Service
+	partners map[string]bool
+	srv      *server.Server
+	ts       *httptest.Server
 	// clock is the membership service's time: tests move it on to let
 	// verification links expire.
 	clock *clock
@@ -111,10 +119,20 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 
+	pol, err := policy.New(policy.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	door := sharing.New(pol, f.mem, f.des, f.des, f.ids, nil)
+	f.partners = map[string]bool{}
+	f.warn = warning.NewService(f.db.Warnings(), door, warning.Config{
+		IsPartner: func(_ context.Context, org string) (bool, error) { return f.partners[org], nil }})
+
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem, Designation: f.des,
 		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
+		Door: door, Warnings: f.warn,
 	})
 	if err != nil {
 		t.Fatal(err)

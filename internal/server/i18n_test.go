@@ -19,6 +19,7 @@ import (
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/policy"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 var (
@@ -83,6 +84,10 @@ func dynamicKeys() map[string][]string {
 		"category.":                     str("oktt", "eu-national-csirt", "designated-csirt", "isp"),
 		"des.state.":                    str("open", "designated", "refused"),
 		"criterion.":                    str("task", "confidentiality", "lawful", "task.help", "confidentiality.help", "lawful.help"),
+		"warn.severity.":                str(string(warning.SeverityNone), string(warning.SeverityLow), string(warning.SeverityMedium), string(warning.SeverityHigh), string(warning.SeverityCritical)),
+		"warn.severity.atleast.":        str(string(warning.SeverityNone), string(warning.SeverityLow), string(warning.SeverityMedium), string(warning.SeverityHigh), string(warning.SeverityCritical)),
+		"warn.state.":                   str(string(warning.Draft), string(warning.Review), string(warning.Approved), string(warning.Published), string(warning.Withdrawn)),
+		"warn.ack.":                     str(string(warning.AckSeen), string(warning.AckAffected), string(warning.AckFixed)),
 		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
 			http.StatusInternalServerError, http.StatusServiceUnavailable),
@@ -206,16 +211,26 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := strings.NewReplacer("{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID,
+	// A published TLP:CLEAR warning that the member acknowledged, and a
+	// publisher to see the authoring pages.
+	publisher, wn := f.publishedWarning(t)
+	if _, err := f.warn.Acknowledge(ctx, f.principal(t, f.orgMbr), &policy.Viewer{Kind: policy.ViewerUser, UserID: f.orgMbr.ID,
+		OrgID: f.member.ID, OrgStatus: policy.StatusActive, AcceptedCurrentAgreement: true}, wn.ID, warning.AckAffected); err != nil {
+		t.Fatal(err)
+	}
+	pub := f.loggedIn(t, publisher)
+	params := strings.NewReplacer("{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID, "{warning}", wn.ID,
 		"{circle}", circle.ID, "{assessment}", assessment.ID,
 		"{token}", strings.Repeat("x", 43), "{code}", "csrf", "{badge}", badges[0].ID, "{signature}", sigs[0].ID,
 		"{secret}", strings.Repeat("x", 43))
 	// Not HTML pages: images, keys, machine endpoints.
 	skip := []string{"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/account/2fa/qr.png",
-		"/badges/{file}", "/.well-known/verbund-badge-key", "/.well-known/verbund-badge-key.json"}
+		"/badges/{file}", "/.well-known/verbund-badge-key", "/.well-known/verbund-badge-key.json", "/warnings.atom"}
 	// Pages that answer with another status than 200 for the parameters
 	// above: an unknown verification link.
-	status := map[string]int{"/register/verify/" + strings.Repeat("x", 43): http.StatusBadRequest}
+	status := map[string]int{"/register/verify/" + strings.Repeat("x", 43): http.StatusBadRequest,
+		// Writing warnings is for publishers (checked below) and partners.
+		"/warnings/new": http.StatusForbidden, "/warnings/" + wn.ID + "/edit": http.StatusConflict}
 	var pages []string
 	for _, r := range f.srv.Routes() {
 		method, path, _ := strings.Cut(r.Pattern, " ")
@@ -243,7 +258,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 					t.Errorf("%s %s: missing text %s", who, path, m)
 				}
 			}
-			for _, b := range []*browser{admin, member, anon} {
+			for _, b := range []*browser{admin, member, anon, pub} {
 				b.post("/lang", url.Values{"lang": {l.Code}}).wantStatus(t, http.StatusOK)
 			}
 			for _, p := range pages {
@@ -259,6 +274,13 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 			}
 			for _, p := range []string{"/", "/member", "/member/network", "/member/partner", "/member/multiplier", "/agreement",
 				"/agreement/receipt/" + own[0].ID} {
+				check("member", member, p, http.StatusOK)
+			}
+			for _, p := range []string{"/warnings", "/warnings/" + wn.ID, "/warnings/new", "/warnings/" + wn.ID + "/edit", "/office/warnings"} {
+				check("publisher", pub, p, http.StatusOK)
+			}
+			for _, p := range []string{"/warnings", "/warnings/" + wn.ID, "/warnings/" + wn.ID + "?rev=1"} {
+				check("public", anon, p, http.StatusOK)
 				check("member", member, p, http.StatusOK)
 			}
 			check("public", anon, "/no/such/page", http.StatusNotFound)

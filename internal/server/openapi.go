@@ -177,6 +177,13 @@ var problemDocs = map[string]string{
 	"already-decided":         "The application or contribution was decided already.",
 	"checklist-incomplete":    "A multiplier is approved only when every item of the checklist is confirmed.",
 	"no-approved-application": "Contributions and activities need an application for the status that the office approved.",
+
+	"warning-invalid":    "A field of the warning is not valid: the errors member names each (cves, cvss, products, references, texts.<lang>.title …).",
+	"warning-incomplete": "The warning lacks what publishing needs; the errors member names each missing field.",
+	"warning-state":      "The warning is not in the state this step needs (a draft is submitted, a warning in review approved, a published one updated or withdrawn).",
+	"warning-forbidden":  "The caller may not take this step on the warning: publishers of the office write, approve and publish; partners contribute drafts.",
+	"four-eyes":          "A second person must approve the warning: the author and its last editor cannot.",
+	"marking-invalid":    "The TLP marking or the audience is not valid; the errors member names each problem.",
 }
 
 // ProblemCodes lists the documented problem codes.

@@ -25,6 +25,7 @@ import (
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/taxii/cti"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 // Config is the server's part of the installation's configuration.
@@ -55,6 +56,8 @@ type Deps struct {
 	STIX *cti.Service
 	// CSAF runs the CSAF 2.0 trusted provider; nil serves none.
 	CSAF *CSAFProvider
+	// Warnings are the warnings and advisories; required with Door.
+	Warnings *warning.Service
 	// Door is the one way to information objects: every read path asks it.
 	Door    *sharing.Door
 	Audit   audit.Store

@@ -65,13 +65,11 @@ type Input struct {
 // isOffice reports whether p acts for the office.
 func isOffice(p identity.Principal) bool { return p.Org != nil && p.Org.Kind == identity.KindOffice }
 
-// mayPublish reports whether p is a publisher: the system, an office user
-// with the publisher role, or an office token with warnings:write.
+// mayPublish reports whether p is a publisher: the system, or an office
+// user with the publisher role. Office tokens are not: the office's drafts
+// are the work of a role, which the policy shows to users only.
 func mayPublish(p identity.Principal) bool {
-	if p.System || p.Has(identity.RolePublisher) {
-		return true
-	}
-	return p.Token != nil && isOffice(p) && p.Token.Has(identity.ScopeWarningsWrite)
+	return p.System || p.Has(identity.RolePublisher)
 }
 
 // MayPublish reports whether p may author, approve and publish warnings of
@@ -590,7 +588,7 @@ func (s *Service) AcknowledgementOf(ctx context.Context, p identity.Principal, i
 // them said seen, affected or fixed.
 func (s *Service) Rates(ctx context.Context, p identity.Principal, id string) (Rates, []Acknowledgement, error) {
 	const op = "warning.Rates"
-	if !p.System && (!isOffice(p) || p.User == nil || !p.User.HasOfficeRole()) {
+	if !p.System && (!isOffice(p) || p.Token == nil && (p.User == nil || !p.User.HasOfficeRole())) {
 		return Rates{}, nil, forbidden(op, "only the office sees acknowledgement rates")
 	}
 	cur, err := s.store.Warning(ctx, id)
