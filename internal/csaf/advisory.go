@@ -110,7 +110,8 @@ const withdrawnSummary = "Withdrawn"
 // w. Its tracking id is w's tracking id, its revision history w's
 // revisions; a withdrawal adds a last revision that says so (CSAF 2.0 knows
 // no withdrawn status: the document stays final, and its notes say that it
-// was withdrawn and why). A warning that was never published is Invalid.
+// was withdrawn and why). A warning that was never published, or names no
+// affected product, is Invalid.
 func FromWarning(w *warning.Warning, p Provider) (*Document, error) {
 	const op = "csaf.FromWarning"
 	if w.IsDraft() || len(w.Revisions) == 0 {
@@ -121,6 +122,11 @@ func FromWarning(w *warning.Warning, p Provider) (*Document, error) {
 		return nil, verbund.E(op, verbund.Invalid, "the warning has no valid TLP level")
 	}
 	c := w.Current()
+	if len(c.Products) == 0 {
+		// Tests 6.1.27.4 and 6.1.27.6: a security advisory has a product
+		// tree, and every vulnerability a product status.
+		return nil, verbund.E(op, verbund.Invalid, "a CSAF security advisory names at least one affected product")
+	}
 	text := c.Original()
 	lang := c.Lang
 	if lang == "" {

@@ -184,7 +184,8 @@ func TestMinimalWarningIsAValidDocument(t *testing.T) {
 	w := warning.Warning{TrackingID: "VB-2026-0001", State: warning.Published, Marking: policy.Marking{TLP: policy.Green},
 		PublishedAt: at("2026-01-05T10:00:00Z"),
 		Revisions: []warning.Revision{{Number: 1, At: at("2026-01-05T10:00:00Z"), Summary: "Initial release",
-			Content: warning.Content{Lang: "de", Texts: map[string]warning.Text{"de": {Title: "Phishing-Welle", Summary: "Gefälschte Rechnungen."}}}}}}
+			Content: warning.Content{Lang: "de", Texts: map[string]warning.Text{"de": {Title: "Phishing-Welle", Summary: "Gefälschte Rechnungen."}},
+				Products: []warning.Product{{Vendor: "Microsoft", Name: "Outlook"}}}}}}
 	doc, err := csaf.FromWarning(&w, provider)
 	if err != nil {
 		t.Fatal(err)
@@ -201,6 +202,11 @@ func TestDraftsAreNoDocuments(t *testing.T) {
 	w.State, w.Revisions = warning.Draft, nil
 	if _, err := csaf.FromWarning(&w, provider); err == nil {
 		t.Error("a draft became a CSAF document")
+	}
+	w = published()
+	w.Revisions[1].Content.Products = nil
+	if _, err := csaf.FromWarning(&w, provider); err == nil {
+		t.Error("a warning without products became a security advisory")
 	}
 }
 

@@ -101,6 +101,9 @@ func (s *Server) csafVisible(r *http.Request, folder string) ([]csafDoc, error) 
 			continue
 		}
 		d, err := s.csafDocument(w)
+		if verbund.IsKind(err, verbund.Invalid) {
+			continue // not a security advisory (no products): not published as CSAF
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -144,6 +147,9 @@ func (s *Server) csafPublic(r *http.Request) ([]csafDoc, error) {
 	for i := range ws {
 		if w := &ws[i]; !w.IsDraft() && len(w.Revisions) > 0 && w.Marking.TLP == policy.Clear {
 			d, err := s.csafDocument(w)
+			if verbund.IsKind(err, verbund.Invalid) {
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
