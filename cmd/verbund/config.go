@@ -34,6 +34,10 @@ type config struct {
 	Countries      []string // countries whose organisations may register
 	Activation     string   // "immediate" or "office"
 	Regime         string   // "open" (open alliance) or "hub" (designated hub)
+	// CSAFPublisher names the publisher of the CSAF documents;
+	// CSAFKeyPassphrase encrypts the provider key in the database.
+	CSAFPublisher     string
+	CSAFKeyPassphrase string
 }
 
 // envFlags registers flags whose defaults come from VERBUND_* variables.

@@ -46,6 +46,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	f.str(&countries, "countries", "DE", "comma-separated countries (ISO 3166-1 alpha-2) whose organisations may register")
 	f.str(&c.Activation, "activation", "immediate", "immediate: a verified registration that signed the agreement is active at once; office: the office activates")
 	f.str(&c.Regime, "regime", "open", "open: open alliance; hub: designated hub, confidential information only to assessed and designated recipients")
+	f.str(&c.CSAFPublisher, "csaf-publisher", "Verbund", "publisher name of the CSAF advisories")
+	f.str(&c.CSAFKeyPassphrase, "csaf-key-passphrase", "", "passphrase that encrypts the CSAF provider key in the database; prefer the environment variable")
 	f.str(&proxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed")
 	if err := f.duration(&c.SessionIdle, "session-idle", 2*time.Hour, "a session unused this long ends"); err != nil {
 		return err
@@ -153,6 +155,10 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	if err != nil {
 		return fmt.Errorf("preparing the installation key: %w", err)
 	}
+	csafDeps, err := csafProvider(ctx, c, db, warnings, logger)
+	if err != nil {
+		return err
+	}
 	var logins []demo.Login
 	if c.Demo {
 		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(), Access: db.Access(), Warnings: db.Warnings()}, cat.T); err != nil {
@@ -164,7 +170,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
 	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix,
-		Warnings: warnings, Access: access, Explainer: explainer, Relay: relay, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
+		Warnings: warnings, CSAF: csafDeps, Access: access, Explainer: explainer, Relay: relay, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
 	if err != nil {
 		return err
 	}

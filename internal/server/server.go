@@ -56,6 +56,8 @@ type Deps struct {
 	Designation *designation.Service
 	// STIX keeps the TAXII collections; nil serves no TAXII.
 	STIX *cti.Service
+	// CSAF runs the CSAF 2.0 trusted provider; nil serves none.
+	CSAF *CSAFProvider
 	// Warnings are the warnings and advisories; required with Door.
 	Warnings *warning.Service
 	// Door is the one way to information objects: every read path asks it.

@@ -1,0 +1,34 @@
+package csaf
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestStaysPure keeps the domain free of HTTP, SQL, drivers, storage and
+// transports: they depend on it, never the reverse.
+func TestStaysPure(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	const module = "github.com/verbund/verbund"
+	forbidden := []string{"net/http", "database/sql", "modernc.org/sqlite", "github.com/jackc/pgx/v5",
+		module + "/internal/store", module + "/internal/server", module + "/cmd/verbund"}
+	deps := strings.Fields(string(out))
+	if len(deps) < 10 {
+		t.Fatalf("go list found only %v", deps)
+	}
+	for _, d := range deps {
+		// database/sql/driver holds only interfaces that uuid implements.
+		if d == "database/sql/driver" {
+			continue
+		}
+		for _, f := range forbidden {
+			if d == f || strings.HasPrefix(d, f+"/") {
+				t.Errorf("internal/csaf depends on %s", d)
+			}
+		}
+	}
+}
