@@ -47,7 +47,7 @@ func (q *Queries) AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, 
 	if q.dialect == Postgres {
 		// Held until the transaction ends; in READ COMMITTED the next
 		// statement then sees the entry of whoever held it before.
-		if _, err := q.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, auditLockKey); err != nil {
+		if _, err := q.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, auditLockKey); err != nil {
 			return audit.Entry{}, mapErr(op, err)
 		}
 	}

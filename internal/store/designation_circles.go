@@ -118,7 +118,7 @@ func (q *Queries) LockCircles(ctx context.Context) error {
 		return err
 	}
 	if q.dialect == Postgres {
-		_, err := q.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, circleLockKey)
+		_, err := q.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, circleLockKey)
 		return mapErr(op, err)
 	}
 	return nil

@@ -68,7 +68,11 @@ type MigrationStatus struct {
 
 // Migrate applies every pending migration, each in its own transaction, and
 // returns the ones it applied. On PostgreSQL an advisory lock keeps several
-// nodes starting at once from migrating twice.
+// nodes starting at once from migrating twice. Like every advisory lock of
+// the store, it is taken per schema (the second key is the schema's hash):
+// nodes of one installation share a schema and so the lock, and
+// installations or tests in other schemas of the same database do not wait
+// for each other.
 func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	const op = "store.Migrate"
 	ms, err := Migrations(db.dialect)
@@ -81,10 +85,10 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 			return nil, mapErr(op, err)
 		}
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(7311042)"); err != nil {
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(7311042, hashtext(current_schema()))"); err != nil {
 			return nil, mapErr(op, err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(7311042)")
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(7311042, hashtext(current_schema()))")
 	}
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
