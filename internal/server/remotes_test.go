@@ -118,7 +118,7 @@ func TestRemotePages(t *testing.T) {
 	}
 
 	b.post("/office/remotes/"+id+"/delete", nil).wantStatus(t, http.StatusOK)
-	b.get("/office/remotes/" + id).wantStatus(t, http.StatusNotFound)
+	b.get("/office/remotes/"+id).wantStatus(t, http.StatusNotFound)
 
 	// Members may not.
 	m := f.loggedIn(t, f.orgAdmin)
