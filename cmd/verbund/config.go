@@ -34,6 +34,9 @@ type config struct {
 	Countries      []string // countries whose organisations may register
 	Activation     string   // "immediate" or "office"
 	Regime         string   // "open" (open alliance) or "hub" (designated hub)
+
+	RemotesEvery  time.Duration // how often the TAXII remotes worker looks for due remotes
+	RemoteKeyFile string        // "" or a file whose secret seals the remotes' credentials
 }
 
 // envFlags registers flags whose defaults come from VERBUND_* variables.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/verbund/verbund/internal/designation"
+	"github.com/verbund/verbund/internal/federation"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/taxii/cti"
@@ -40,6 +41,11 @@ type Stores struct {
 	Membership  membership.Store
 	Designation designation.Store
 	STIX        cti.Store // optional: the TAXII collections
+
+	// Remotes and RemoteKey (optional, with STIX) seed a TAXII remote;
+	// RemoteKey is the installation's credential key (federation.KeyFrom).
+	Remotes   federation.Store
+	RemoteKey []byte
 }
 
 // clock is the demo's back-dated time: each reading moves it on by a
@@ -71,6 +77,9 @@ type seeder struct {
 	orgs   map[string]identity.Organisation // by slug; "office" for the office
 	admins map[string]identity.Principal    // org admin by slug; office roles by role name
 	link   string                           // the last verification link mailed
+
+	remotes   federation.Store
+	remoteKey []byte
 }
 
 // Seed creates the demo alliance unless the database holds it already, and
@@ -86,6 +95,7 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 	}
 	now := time.Now().UTC().Truncate(time.Hour)
 	s := &seeder{stix: st.STIX, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
+	s.remotes, s.remoteKey = st.Remotes, st.RemoteKey
 	// The minimum of the OWASP recommendation keeps seeding quick; logins
 	// verify with the parameters stored in each hash.
 	argon := identity.Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
