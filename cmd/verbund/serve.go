@@ -157,11 +157,11 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	if err != nil {
 		return fmt.Errorf("preparing the installation key: %w", err)
 	}
-	remoteKey, err := remoteKey(c, key)
+	credKey, err := remoteKey(c, key)
 	if err != nil {
 		return err
 	}
-	remotes, err := federation.NewService(federation.Config{Key: remoteKey, Logger: logger,
+	remotes, err := federation.NewService(federation.Config{Key: credKey, Logger: logger,
 		Connect: client.Connector(client.Options{}, 2*time.Second, 2*time.Minute)}, db.Federation(), door, stix, db.Identity())
 	if err != nil {
 		return err
@@ -169,7 +169,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	var logins []demo.Login
 	if c.Demo {
 		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(),
-			Remotes: db.Federation(), RemoteKey: remoteKey}, cat.T); err != nil {
+			Remotes: db.Federation(), RemoteKey: credKey}, cat.T); err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
