@@ -38,6 +38,9 @@ type config struct {
 	// CSAFKeyPassphrase encrypts the provider key in the database.
 	CSAFPublisher     string
 	CSAFKeyPassphrase string
+
+	RemotesEvery  time.Duration // how often the TAXII remotes worker looks for due remotes
+	RemoteKeyFile string        // "" or a file whose secret seals the remotes' credentials
 }
 
 // envFlags registers flags whose defaults come from VERBUND_* variables.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/base64"
@@ -12,12 +13,14 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/verbund/verbund/internal/demo"
 	"github.com/verbund/verbund/internal/designation"
+	"github.com/verbund/verbund/internal/federation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/mail"
@@ -27,6 +30,7 @@ import (
 	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/sharing/stixrelay"
 	"github.com/verbund/verbund/internal/store"
+	"github.com/verbund/verbund/internal/taxii/client"
 	"github.com/verbund/verbund/internal/taxii/cti"
 	"github.com/verbund/verbund/internal/warning"
 )
@@ -58,6 +62,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := f.duration(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to let requests finish on shutdown"); err != nil {
 		return err
 	}
+	if err := f.duration(&c.RemotesEvery, "remotes-every", 15*time.Second, "how often to look for TAXII remotes that are due"); err != nil {
+		return err
+	}
+	f.str(&c.RemoteKeyFile, "remote-key-file", "", "file with a secret (32 bytes or more) that seals TAXII remotes' credentials instead of the key kept in the database")
 	if err := f.parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -155,13 +163,20 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	if err != nil {
 		return fmt.Errorf("preparing the installation key: %w", err)
 	}
+	credKey, err := remoteKey(c, key)
+	if err != nil {
+		return err
+	}
+	remotes, err := federation.NewService(federation.Config{Key: credKey, Logger: logger,
+		Connect: client.Connector(client.Options{}, 2*time.Second, 2*time.Minute)}, db.Federation(), door, stix, db.Identity())
 	csafDeps, err := csafProvider(ctx, c, db, warnings, logger)
 	if err != nil {
 		return err
 	}
 	var logins []demo.Login
 	if c.Demo {
-		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(), Access: db.Access(), Warnings: db.Warnings()}, cat.T); err != nil {
+		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(), Access: db.Access(), Warnings: db.Warnings(),
+			Remotes: db.Federation(), RemoteKey: credKey}, cat.T); err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
@@ -170,7 +185,8 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
 	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix,
-		Warnings: warnings, CSAF: csafDeps, Access: access, Explainer: explainer, Relay: relay, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
+		Warnings: warnings, CSAF: csafDeps, Access: access, Explainer: explainer, Relay: relay, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key,
+		Remotes: remotes})
 	if err != nil {
 		return err
 	}
@@ -203,6 +219,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 		wg.Go(func() { w.Run(workers) })
 	}
 	wg.Go(func() { sweepSessions(workers, ids, logger) })
+	wg.Go(func() { remotes.Run(workers, c.RemotesEvery) })
 
 	errc := make(chan error, 1)
 	go func() {
@@ -231,6 +248,24 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// remoteKey returns the key that seals TAXII remotes' credentials: derived
+// from --remote-key-file when given, so that a copy of the database alone
+// does not open them, else from the installation key.
+func remoteKey(c config, installationKey []byte) ([]byte, error) {
+	if c.RemoteKeyFile == "" {
+		return federation.KeyFrom(installationKey), nil
+	}
+	b, err := os.ReadFile(c.RemoteKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("--remote-key-file (VERBUND_REMOTE_KEY_FILE): %w", err)
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) < 32 {
+		return nil, fmt.Errorf("--remote-key-file (VERBUND_REMOTE_KEY_FILE): the secret must be at least 32 bytes, the file holds %d", len(b))
+	}
+	return federation.KeyFrom(b), nil
 }
 
 // sweepSessions removes expired sessions every ten minutes.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/verbund/verbund/internal/designation"
+	"github.com/verbund/verbund/internal/federation"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/sharing"
@@ -46,6 +47,11 @@ type Stores struct {
 	// relays (sharing.go).
 	Access   sharing.AccessStore
 	Warnings warning.Store // optional: warnings and advisories
+
+	// Remotes and RemoteKey (optional, with STIX) seed a TAXII remote;
+	// RemoteKey is the installation's credential key (federation.KeyFrom).
+	Remotes   federation.Store
+	RemoteKey []byte
 }
 
 // clock is the demo's back-dated time: each reading moves it on by a
@@ -81,6 +87,9 @@ type seeder struct {
 	text   func(lang, key string, args ...any) string
 	// warnings stores the demo's warnings; nil seeds none.
 	warnings warning.Store
+
+	remotes   federation.Store
+	remoteKey []byte
 }
 
 // Seed creates the demo alliance unless the database holds it already, and
@@ -96,6 +105,7 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 	}
 	now := time.Now().UTC().Truncate(time.Hour)
 	s := &seeder{stix: st.STIX, warnings: st.Warnings, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
+	s.remotes, s.remoteKey = st.Remotes, st.RemoteKey
 	// The minimum of the OWASP recommendation keeps seeding quick; logins
 	// verify with the parameters stored in each hash.
 	argon := identity.Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}

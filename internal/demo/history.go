@@ -108,6 +108,7 @@ func (s *seeder) plan(now time.Time, add func(time.Time, string, func() error)) 
 	s.planDesignations(now, add)
 	add(now.Add(-15*day), "circles", func() error { return s.seedCircles() })
 	add(now.Add(-6*day), "indicators", func() error { return s.seedIntel(now) })
+	add(now.Add(-6*day+time.Hour), "taxii remote", func() error { return s.seedRemotes(now) })
 }
 
 func (s *seeder) office() error {

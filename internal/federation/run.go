@@ -199,6 +199,9 @@ func (s *Service) pull(ctx context.Context, r Stored, out *outcome) error {
 				out.rejected = append(out.rejected, Rejected{ID: f.ID, Version: f.Version, Message: f.Message})
 			}
 		}
+		if page.DateAddedLast != "" && !ValidCursor(page.DateAddedLast) {
+			return fmt.Errorf("the remote's X-TAXII-Date-Added-Last %.40q is not a timestamp", page.DateAddedLast)
+		}
 		if page.DateAddedLast != "" && page.DateAddedLast != out.state.Cursor {
 			out.state.Cursor = page.DateAddedLast
 			if err := s.saveProgress(ctx, r, out.state); err != nil {
@@ -277,6 +280,17 @@ func (s *Service) push(ctx context.Context, r Stored, out *outcome) error {
 		}
 	}
 	return nil
+}
+
+// ValidCursor reports whether s may serve as a pull cursor: a TAXII
+// timestamp (RFC 3339 in UTC) of reasonable length, as a remote's
+// X-TAXII-Date-Added-Last header must be.
+func ValidCursor(s string) bool {
+	if len(s) > 40 {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return err == nil && strings.HasSuffix(s, "Z") && t.Year() > 1970
 }
 
 // saveProgress stores the state of a run under way and renews the lease.

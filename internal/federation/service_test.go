@@ -153,3 +153,17 @@ func TestRunNowNeedsEnabled(t *testing.T) {
 		t.Errorf("%d disabled remotes ran", n)
 	}
 }
+
+// TestValidCursor accepts the timestamps TAXII servers send and nothing
+// else as a pull cursor.
+func TestValidCursor(t *testing.T) {
+	for s, want := range map[string]bool{
+		"2016-11-01T03:04:05.000Z": true, "2026-05-04T08:00:00.123456Z": true, "2016-11-01T03:04:05Z": true,
+		"": false, "yesterday": false, "2016-11-01T03:04:05+02:00": false, "2016-11-01": false,
+		"2016-11-01T03:04:05.000000000000000000000000000Z": false,
+	} {
+		if got := federation.ValidCursor(s); got != want {
+			t.Errorf("ValidCursor(%q) = %t, want %t", s, got, want)
+		}
+	}
+}

@@ -126,6 +126,24 @@ func TestRemotePages(t *testing.T) {
 	m.api("GET", "/api/v1/remotes", "", "").wantProblem(t, http.StatusForbidden, "missing-role")
 }
 
+// TestRemoteFormInGerman shows the problems of the remote form in the
+// user's language.
+func TestRemoteFormInGerman(t *testing.T) {
+	f, _ := remotesFixture(t)
+	b := f.loggedIn(t, f.officeAdmin)
+	b.post("/lang", url.Values{"lang": {"de"}, "next": {"/office/remotes"}}).wantStatus(t, http.StatusOK)
+	r := b.post("/office/remotes", url.Values{"direction": {"pull"}, "auth": {"bearer"}, "interval_minutes": {"60"}})
+	r.wantStatus(t, http.StatusBadRequest)
+	for _, de := range []string{"ist erforderlich", "ist für diese Anmeldeart erforderlich"} {
+		if !strings.Contains(r.body, de) {
+			t.Errorf("the form does not say %q", de)
+		}
+	}
+	if strings.Contains(between(r.body, "<main", "</main>"), "is required") {
+		t.Error("the form shows a problem in English")
+	}
+}
+
 // TestRemotesAPI creates, reads, changes, runs and deletes a remote
 // through the REST API, with problem details for bad input.
 func TestRemotesAPI(t *testing.T) {

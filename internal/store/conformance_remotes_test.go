@@ -62,7 +62,9 @@ func TestRemotes(t *testing.T) {
 			t.Errorf("Remotes = %v, %v", all, err)
 		}
 		// The name is unique without regard to case.
-		err = remoteTx(t, db, func(tx federation.Tx) error { return tx.InsertRemote(ctx, newRemote("r-3", "NORD", federation.Pull, t0)) })
+		err = remoteTx(t, db, func(tx federation.Tx) error {
+			return tx.InsertRemote(ctx, newRemote("r-3", "NORD", federation.Pull, t0))
+		})
 		wantKind(t, err, verbund.Conflict)
 		// The local collection must exist.
 		bad := newRemote("r-4", "Ost", federation.Pull, t0)
