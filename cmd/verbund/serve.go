@@ -169,6 +169,9 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	remotes, err := federation.NewService(federation.Config{Key: credKey, Logger: logger,
 		Connect: client.Connector(client.Options{}, 2*time.Second, 2*time.Minute)}, db.Federation(), door, stix, db.Identity())
+	if err != nil {
+		return err
+	}
 	csafDeps, err := csafProvider(ctx, c, db, warnings, logger)
 	if err != nil {
 		return err
