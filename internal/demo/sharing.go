@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/sharing"
@@ -15,16 +16,18 @@ import (
 
 // The sharing policy at work in the demo, in the last days before now:
 //
-//   - Nordsee Netz shares three TLP:AMBER indicators with the energy sector
-//     only, in its collection "Netzleittechnik – Energie".
+//   - Nordsee Netz shares three TLP:AMBER indicators only with the circle
+//     "Leitstellen Nord" (itself and Energieverband Nord), in its
+//     collection "Netzleittechnik – Leitstellen Nord".
 //   - CERT Nordwest asked for access to the first and Nordsee Netz granted
 //     it; Flughafen Mittelrhein asked for the second and was refused; the
 //     Klinikum Weserbergland has asked for the third, and Friederike Jansen
 //     (admin@nordsee-netz.example) sees the open request in her member area.
-//   - The office received an indicator from an incident of Stadtwerke
-//     Emsland for the energy and water sectors, with the reporter's contact
-//     in its description, and its analyst relayed a sanitised copy to the
-//     water sector, linked to the original by an external reference.
+//   - The office received an indicator from an incident at the Klinikum
+//     Weserbergland, shared with the health and digital-infrastructure
+//     sectors with the reporter's contact in its description, and its
+//     analyst relayed a sanitised copy to the health sector only, linked to
+//     the original by an external reference.
 
 // sharingDemo holds what the sharing events make, for the later ones.
 type sharingDemo struct {
@@ -33,7 +36,7 @@ type sharingDemo struct {
 	access   *sharing.Access
 	energy   []string // marking ids of Nordsee Netz's indicators
 	incident string   // marking id of the office's incident indicator
-	water    cti.Collection
+	health   cti.Collection
 	requests []string
 }
 
@@ -45,7 +48,7 @@ func (s *seeder) planSharing(now time.Time, add func(time.Time, string, func() e
 	}
 	day := 24 * time.Hour
 	d := &sharingDemo{}
-	add(now.Add(-5*day), "indicators for the energy sector", func() error { return s.seedSharedIndicators(d) })
+	add(now.Add(-5*day), "indicators for a circle of control rooms", func() error { return s.seedSharedIndicators(d) })
 	add(now.Add(-5*day+time.Hour), "CERT Nordwest asks for access", func() error {
 		return s.askAccess(d, "cert-nordwest", 0, "Wir betreuen mehrere Stadtwerke als CERT und wollen den C2-Server in unseren Sensoren erkennen.")
 	})
@@ -58,7 +61,7 @@ func (s *seeder) planSharing(now time.Time, add func(time.Time, string, func() e
 	add(now.Add(-3*day), "Nordsee Netz refuses the request", func() error {
 		return s.decideAccess(d, 1, false, "Der Indikator betrifft nur Leitstellen der Energieversorgung; die Geschäftsstelle gibt eine allgemeine Warnung heraus.")
 	})
-	add(now.Add(-2*day), "the office relays a sanitised copy to the water sector", func() error { return s.relayToWater(d) })
+	add(now.Add(-2*day), "the office relays a sanitised copy to the health sector", func() error { return s.relayToHealth(d) })
 	add(now.Add(-1*day), "the Klinikum asks for access", func() error {
 		return s.askAccess(d, "klinikum-weserbergland", 2, "Unsere Notstromversorgung hängt an derselben Fernwirktechnik; wir möchten die Adresse sperren.")
 	})
@@ -76,9 +79,20 @@ func (s *seeder) seedSharedIndicators(d *sharingDemo) error {
 	if err != nil {
 		return err
 	}
+	office := s.admins[string(identity.RoleOfficeAdmin)]
+	circle, err := s.des.CreateCircle(s.ctx, office, designation.NewCircle{Name: "Leitstellen Nord",
+		Description: "Leitstellen der Übertragungs- und Verteilnetze im Norden"})
+	if err != nil {
+		return err
+	}
+	for _, slug := range []string{"nordsee-netz", "energieverband-nord"} {
+		if err := s.des.AddCircleOrg(s.ctx, office, circle.ID, s.orgs[slug].ID); err != nil {
+			return err
+		}
+	}
 	energy, err := d.stix.CreateCollection(s.ctx, owner, cti.NewCollection{
-		Title: "Netzleittechnik – Energie", Description: "Indikatoren aus unseren Leitstellen, nur für den Energiesektor (TLP:AMBER).",
-		OwnerOrg: owner.Org.ID, Default: policy.Marking{TLP: policy.Amber, Audience: policy.Audience{Sectors: []string{"energy"}}},
+		Title: "Netzleittechnik – Leitstellen Nord", Description: "Indikatoren aus unseren Leitstellen, nur für den Kreis Leitstellen Nord (TLP:AMBER).",
+		OwnerOrg: owner.Org.ID, Default: policy.Marking{TLP: policy.Amber, Audience: policy.Audience{Circles: []string{circle.ID}}},
 	})
 	if err != nil {
 		return fmt.Errorf("energy collection: %w", err)
@@ -93,27 +107,26 @@ func (s *seeder) seedSharedIndicators(d *sharingDemo) error {
 	}
 	d.energy = ids
 
-	office := s.admins[string(identity.RoleOfficeAdmin)]
 	incidents, err := d.stix.CreateCollection(s.ctx, office, cti.NewCollection{
-		Title: "Vorfallsindikatoren Energie und Wasser", Description: "Indikatoren aus gemeldeten Vorfällen, für Energie- und Wasserversorger (TLP:AMBER).",
-		OwnerOrg: s.orgs["office"].ID, Default: policy.Marking{TLP: policy.Amber, Audience: policy.Audience{Sectors: []string{"energy", "water"}}},
+		Title: "Vorfallsindikatoren Gesundheit und digitale Infrastruktur", Description: "Indikatoren aus gemeldeten Vorfällen, für Kliniken und Rechenzentren (TLP:AMBER).",
+		OwnerOrg: s.orgs["office"].ID, Default: policy.Marking{TLP: policy.Amber, Audience: policy.Audience{Sectors: []string{"health", "digital-infrastructure"}}},
 	})
 	if err != nil {
 		return fmt.Errorf("incident collection: %w", err)
 	}
-	if d.water, err = d.stix.CreateCollection(s.ctx, office, cti.NewCollection{
-		Title: "Weitergaben Wasserwirtschaft", Description: "Bereinigte Weitergaben der Geschäftsstelle an die Wasserversorger (TLP:AMBER).",
-		OwnerOrg: s.orgs["office"].ID, Default: policy.Marking{TLP: policy.Amber, Audience: policy.Audience{Sectors: []string{"water"}}},
+	if d.health, err = d.stix.CreateCollection(s.ctx, office, cti.NewCollection{
+		Title: "Weitergaben Gesundheitswesen", Description: "Bereinigte Weitergaben der Geschäftsstelle an Kliniken und Pharma (TLP:AMBER).",
+		OwnerOrg: s.orgs["office"].ID, Default: policy.Marking{TLP: policy.Amber, Audience: policy.Audience{Sectors: []string{"health"}}},
 	}); err != nil {
-		return fmt.Errorf("water collection: %w", err)
+		return fmt.Errorf("health collection: %w", err)
 	}
 	analyst, err := s.principal(s.admins[string(identity.RoleAnalyst)].User.ID)
 	if err != nil {
 		return err
 	}
 	ids, err = s.addIndicators(d, analyst, &incidents, []demoIndicator{
-		{"Phishing sender in the incident at a municipal utility", "[email-addr:value = 'rechnung@stadtwerke-abrechnung.example']",
-			"Reported by Anna Wübbels (soc@stadtwerke-emsland.example, +49 5931 404 112): invoices with a macro loader to the billing department."},
+		{"Phishing sender in the incident at a hospital", "[email-addr:value = 'befund@labor-portal.example']",
+			"Reported by Murat Yılmaz (soc@klinikum-weserbergland.example, +49 5151 404 112): lab reports with a macro loader to the admissions desk."},
 	})
 	if err != nil {
 		return err
@@ -178,12 +191,12 @@ func (s *seeder) decideAccess(d *sharingDemo, i int, grant bool, reason string) 
 	return err
 }
 
-func (s *seeder) relayToWater(d *sharingDemo) error {
+func (s *seeder) relayToHealth(d *sharingDemo) error {
 	analyst, err := s.principal(s.admins[string(identity.RoleAnalyst)].User.ID)
 	if err != nil {
 		return err
 	}
 	relay := stixrelay.New(d.door, d.stix, sharing.NewSanitiser(sharing.DefaultRules(), stixrelay.Key([]byte("verbund demo"))), s.ids, s.clk.now)
-	_, err = relay.Relay(s.ctx, analyst, stixrelay.Request{MarkingID: d.incident, Collection: d.water.ID})
+	_, err = relay.Relay(s.ctx, analyst, stixrelay.Request{MarkingID: d.incident, Collection: d.health.ID})
 	return err
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
-// The demo shows the sharing policy at work: an indicator for the energy
-// sector with an open request for access from outside it, a granted and a
+// The demo shows the sharing policy at work: an indicator for a circle
+// with an open request for access from outside it, a granted and a
 // refused request, and a sanitised relay with its provenance.
 func TestSeedSharing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -48,7 +48,7 @@ func TestSeedSharing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Marking.TLP != policy.Amber || len(m.Marking.Audience.Sectors) != 1 || m.Marking.Audience.Sectors[0] != "energy" || len(m.Marking.Audience.Orgs) != 0 {
+		if m.Marking.TLP != policy.Amber || len(m.Marking.Audience.Circles) != 1 || len(m.Marking.Audience.Sectors) != 0 || len(m.Marking.Audience.Orgs) != 0 {
 			t.Errorf("the indicator asked for is marked %+v", m.Marking)
 		}
 
@@ -56,21 +56,21 @@ func TestSeedSharing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var water *cti.Collection
+		var health *cti.Collection
 		for i := range colls {
-			if colls[i].Title == "Weitergaben Wasserwirtschaft" {
-				water = &colls[i]
+			if colls[i].Title == "Weitergaben Gesundheitswesen" {
+				health = &colls[i]
 			}
 		}
-		if water == nil {
+		if health == nil {
 			t.Fatal("no collection of relays")
 		}
-		vs, err := db.STIX().ScanSTIX(ctx, water.ID, cti.Filter{}, 0, 10, true)
+		vs, err := db.STIX().ScanSTIX(ctx, health.ID, cti.Filter{}, 0, 10, true)
 		if err != nil || len(vs) != 1 {
 			t.Fatalf("relayed objects: %d %v", len(vs), err)
 		}
 		raw := string(vs[0].Raw)
-		if !strings.Contains(raw, `"source_name":"verbund-relay"`) || strings.Contains(raw, "soc@stadtwerke-emsland.example") || strings.Contains(raw, "404 112") {
+		if !strings.Contains(raw, `"source_name":"verbund-relay"`) || strings.Contains(raw, "soc@klinikum-weserbergland.example") || strings.Contains(raw, "404 112") {
 			t.Errorf("the relayed copy: %s", raw)
 		}
 	})

@@ -97,8 +97,9 @@ func dynamicKeys() map[string][]string {
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
 			http.StatusInternalServerError, http.StatusServiceUnavailable),
 		// explainDecision (explain_text.go) builds these from a decision.
-		"sharing.explain.": sharingExplainKeys(),
-		"sharing.kind.":    str("object", policy.KindWarning, policy.KindIncident, policy.KindIndicator, policy.KindSTIX, policy.KindDocument, policy.KindAssessment),
+		"sharing.explain.":      sharingExplainKeys(),
+		"sharing.relay.widens.": str("sector", "circle", "organisation", "user"), // sharing_explain.go
+		"sharing.kind.":         str("object", policy.KindWarning, policy.KindIncident, policy.KindIndicator, policy.KindSTIX, policy.KindDocument, policy.KindAssessment),
 	}
 }
 

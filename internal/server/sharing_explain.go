@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -33,13 +34,58 @@ type explainData struct {
 	Collections []cti.Collection
 	TLPs        []policy.TLP
 	Widens      []string // what a refused relay would widen, translated
-	Relayed     bool
+	// CircleNames names circles, which decisions and markings give by id.
+	CircleNames map[string]string
 }
 
 // Say renders a decision in the viewer's language, as the organisation it
 // concerns would be told.
 func (d explainData) Say(L i18n.Localizer, dec policy.Decision) string {
+	if name, ok := d.CircleNames[dec.Param]; ok && dec.Via == policy.ViaCircle {
+		dec.Param = name
+	}
 	return explainDecision(L, dec)
+}
+
+// Circle names circle id, or gives the id of one that is gone.
+func (d explainData) Circle(id string) string {
+	if name, ok := d.CircleNames[id]; ok {
+		return name
+	}
+	return id
+}
+
+var (
+	widenPart = regexp.MustCompile(`^(sector|circle|organisation|user) (.+) is not in the original audience$`)
+	widenTLP  = regexp.MustCompile(`^(TLP:\S+) is wider than the original (TLP:\S+)$`)
+)
+
+// widening translates what policy.CheckRelay says would widen.
+func (d explainData) widening(L i18n.Localizer, msg string) string {
+	if m := widenTLP.FindStringSubmatch(msg); m != nil {
+		return L.T("sharing.relay.widens.tlp", m[1], m[2])
+	}
+	m := widenPart.FindStringSubmatch(msg)
+	if m == nil {
+		return L.Msg(msg)
+	}
+	name := m[2]
+	switch m[1] {
+	case "sector":
+		if t, known := explainKnown(L, "sector."+name); known {
+			name = t
+		}
+	case "circle":
+		name = d.Circle(name)
+	case "organisation":
+		for _, v := range d.Orgs {
+			if v.OrgID == name {
+				name = v.OrgName
+			}
+		}
+	}
+	key := "sharing.relay.widens." + m[1] // sector, circle, organisation, user
+	return L.T(key, name)
 }
 
 func (s *Server) explainData(r *http.Request, q sharing.ExplainQuery) (explainData, error) {
@@ -54,6 +100,16 @@ func (s *Server) explainData(r *http.Request, q sharing.ExplainQuery) (explainDa
 		return d, err
 	}
 	d.Asked, d.E = true, e
+	if s.Designation != nil {
+		cs, err := s.Designation.ListCircles(ctx, p)
+		if err != nil {
+			return d, err
+		}
+		d.CircleNames = make(map[string]string, len(cs))
+		for _, c := range cs {
+			d.CircleNames[c.ID] = c.Name
+		}
+	}
 	d.Orgs = append(append([]sharing.Verdict{}, e.Can...), flattenVerdicts(e.Cannot)...)
 	slices.SortFunc(d.Orgs, func(a, b sharing.Verdict) int { return strings.Compare(a.OrgName, b.OrgName) })
 	if q.Kind == policy.KindSTIX && s.Relay != nil && s.STIX != nil && stixrelay.MayRelay(p) {
@@ -130,7 +186,7 @@ func (s *Server) handleRelay() http.Handler {
 			}
 			for f, msg := range verbund.ErrorFields(err) {
 				if f != "collection" && f != "tlp" {
-					d.Widens = append(d.Widens, p.L.Msg(msg))
+					d.Widens = append(d.Widens, d.widening(p.L, msg))
 				}
 			}
 			slices.Sort(d.Widens)

@@ -72,7 +72,7 @@ func TestRelayInTheUIAndAPI(t *testing.T) {
 	}
 	r := admin.post("/office/sharing/relay", url.Values{"id": {mid}, "collection": {toEnergy.ID}})
 	r.wantStatus(t, http.StatusBadRequest)
-	if w := between(r.body, `id="widens"`, "</ul>"); !strings.Contains(w, "sector energy") {
+	if w := between(r.body, `id="widens"`, "</ul>"); !strings.Contains(w, "the sector Energy is not in the original audience") {
 		t.Errorf("the refusal does not name what widens:\n%s", between(r.body, `id="relay"`, "</section>"))
 	}
 	if !strings.Contains(r.body, `value="`+toEnergy.ID+`" selected`) {
