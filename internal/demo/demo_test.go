@@ -18,7 +18,7 @@ import (
 func TestSeed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		st := demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation()}
+		st := demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX()}
 		text := func(lang, key string, args ...any) string { return key }
 		logins, err := demo.Seed(ctx, st, text)
 		if err != nil {
@@ -28,6 +28,7 @@ func TestSeed(t *testing.T) {
 		if err != nil || len(again) != len(logins) {
 			t.Fatalf("seeding twice: %v", err)
 		}
+		checkIntel(t, db)
 		orgs, err := db.ListOrganisations(ctx, identity.OrgFilter{})
 		if err != nil {
 			t.Fatal(err)

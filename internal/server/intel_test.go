@@ -282,3 +282,29 @@ func TestIntelAPI(t *testing.T) {
 	m := f.loggedIn(t, f.orgMbr)
 	m.get("/intel/search?q="+strings.Repeat("ab", 32)).wantContains(t, "Dropper")
 }
+
+// An object's page lists its relationships both ways, with what is at
+// the other end, and only those the viewer may see.
+func TestIntelRelationships(t *testing.T) {
+	f := newFixture(t)
+	c := f.intelCollection(t, "Indikatoren", green)
+	ind := f.officeIndicator(t, c, cti.NewIndicator{Kind: "ipv4", Value: "203.0.113.45", Name: "C2 server"})
+	p := f.principal(t, f.officeAdmin)
+	v := viewer(t, f, f.officeAdmin)
+	const malware = "malware--31b940d4-6f7f-459a-80ea-9c1f17b58abc"
+	at := "2026-03-01T10:00:00.000Z"
+	objs := []string{
+		fmt.Sprintf(`{"type":"malware","spec_version":"2.1","id":%q,"created":%q,"modified":%q,"name":"Emotet-like loader","is_family":true}`, malware, at, at),
+		fmt.Sprintf(`{"type":"relationship","spec_version":"2.1","id":"relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad","created":%q,"modified":%q,"relationship_type":"indicates","source_ref":%q,"target_ref":%q}`, at, at, ind, malware),
+	}
+	var raw []json.RawMessage
+	for _, o := range objs {
+		raw = append(raw, json.RawMessage(o))
+	}
+	if st, err := f.stix.Add(t.Context(), p, v, &c, raw); err != nil || len(st.Failures) > 0 {
+		t.Fatalf("adding: %+v, %v", st.Failures, err)
+	}
+	b := f.loggedIn(t, f.orgMbr)
+	b.get("/intel/"+c.ID+"/objects/"+ind).wantContains(t, "Relationships", "indicates", "Emotet-like loader", "/objects/"+malware)
+	b.get("/intel/"+c.ID+"/objects/"+malware).wantContains(t, "Relationships", "indicates", "C2 server", "/objects/"+ind)
+}

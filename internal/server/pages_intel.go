@@ -214,6 +214,7 @@ type intelObject struct {
 	Versions    []intelVersion
 	Related     []intelItem
 	Sightings   []intelSighting
+	Relations   []intelRelation
 	MarkingID   string
 	Write       bool
 	SightingOf  *intelItem
@@ -223,6 +224,15 @@ type intelObject struct {
 }
 
 type killChainPhase struct{ Chain, Phase string }
+
+// intelRelation is a relationship of the object with another: "this
+// indicates that", or "that uses this" when Incoming.
+type intelRelation struct {
+	Type     string
+	Incoming bool
+	Other    intelItem
+	Rel      intelItem
+}
 
 // intelVersion is one version in the list of an object's versions.
 type intelVersion struct {
@@ -335,13 +345,10 @@ func (s *Server) handleIntelObject() http.Handler {
 
 // intelObject prepares version v of c for its page.
 func (s *Server) intelObject(ctx context.Context, ic *intelContext, c *cti.Collection, v cti.Version) (*intelObject, error) {
-	read, write := s.STIX.Access(ic.P, &ic.V, c)
-	_ = read
+	_, write := s.STIX.Access(ic.P, &ic.V, c)
+	ic.Title[c.ID] = c.Title
 	o := &intelObject{Coll: intelCollection{Collection: *c, Write: write, TLP: tlpName(c.Default.TLP)},
 		Item: ic.item(v), MarkingID: v.Marked.ObjectID, Write: write}
-	if o.Item.CollTitle == "" {
-		o.Item.CollTitle = c.Title
-	}
 	var pretty bytes.Buffer
 	if err := json.Indent(&pretty, v.Raw, "", "  "); err == nil {
 		o.JSON = pretty.String()
@@ -418,6 +425,27 @@ func (s *Server) intelObject(ctx context.Context, ic *intelContext, c *cti.Colle
 					o.Related = append(o.Related, ic.item(f))
 				}
 			}
+		}
+	}
+	rels, err := s.STIX.Relationships(ctx, &ic.V, c, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, rv := range rels {
+		var f struct {
+			Type   string `json:"relationship_type"`
+			Source string `json:"source_ref"`
+			Target string `json:"target_ref"`
+		}
+		_ = json.Unmarshal(rv.Raw, &f)
+		rel := intelRelation{Type: f.Type, Rel: ic.item(rv), Incoming: f.Source != v.ID}
+		other := f.Target
+		if rel.Incoming {
+			other = f.Source
+		}
+		if it := ref(other); it != nil {
+			rel.Other = *it
+			o.Relations = append(o.Relations, rel)
 		}
 	}
 	if v.Type == "indicator" {

@@ -25,19 +25,39 @@ func (s *Service) Teaser(ctx context.Context, v *policy.Viewer, c *Collection, i
 	return newest, true, nil
 }
 
-// Sightings returns the newest visible version of every sighting in c whose
-// sighting_of_ref is id, with its JSON, from at most the first maxScan
-// stored versions of sightings.
+// Sightings returns the newest version v may see of every sighting in c
+// whose sighting_of_ref is id, with its JSON, in the order they were added.
 func (s *Service) Sightings(ctx context.Context, v *policy.Viewer, c *Collection, id string) ([]Version, error) {
+	return s.referring(ctx, v, c, "sighting", func(r refs) bool { return r.SightingOf == id })
+}
+
+// Relationships returns the newest version v may see of every relationship
+// in c whose source_ref or target_ref is id, with its JSON.
+func (s *Service) Relationships(ctx context.Context, v *policy.Viewer, c *Collection, id string) ([]Version, error) {
+	return s.referring(ctx, v, c, "relationship", func(r refs) bool { return r.Source == id || r.Target == id })
+}
+
+// refs are the references of sightings and relationships.
+type refs struct {
+	SightingOf string `json:"sighting_of_ref"`
+	Source     string `json:"source_ref"`
+	Target     string `json:"target_ref"`
+}
+
+// referring reads the objects of type typ in c that v may see and keeps
+// those match accepts. Such references are not indexed: it reads at most
+// ten pages of 500.
+func (s *Service) referring(ctx context.Context, v *policy.Viewer, c *Collection, typ string, match func(refs) bool) ([]Version, error) {
 	var out []Version
 	after := Position{}
 	for range 10 {
-		pg, err := s.Page(ctx, v, c, Query{Filter: Filter{Types: []string{"sighting"}}}, after, 500, true)
+		pg, err := s.Page(ctx, v, c, Query{Filter: Filter{Types: []string{typ}}}, after, 500, true)
 		if err != nil {
 			return nil, err
 		}
 		for _, w := range pg.Versions {
-			if sightingOf(w.Raw) == id {
+			var r refs
+			if json.Unmarshal(w.Raw, &r) == nil && match(r) {
 				out = append(out, w)
 			}
 		}
@@ -47,12 +67,4 @@ func (s *Service) Sightings(ctx context.Context, v *policy.Viewer, c *Collection
 		after = pg.Next
 	}
 	return out, nil
-}
-
-func sightingOf(raw []byte) string {
-	var s struct {
-		Ref string `json:"sighting_of_ref"`
-	}
-	_ = json.Unmarshal(raw, &s)
-	return s.Ref
 }
