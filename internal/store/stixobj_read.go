@@ -113,10 +113,13 @@ func (q *Queries) ScanSTIX(ctx context.Context, collection string, f cti.Filter,
 func (q *Queries) scanSTIX(ctx context.Context, collection string, f cti.Filter, after int64, n int, raw bool, w *where, extra string) ([]cti.Version, error) {
 	w.add(`o.collection_id = ?`, collection)
 	// With ids, the rows are few and found by (collection_id, stix_id):
-	// the unary plus keeps SQLite from walking the collection in the order
-	// of seq instead, one row at a time, to save a sort.
+	// the unary plus (here and in the order) keeps SQLite from walking the
+	// collection in the order of seq instead, one row at a time, to save a
+	// sort of a few rows.
+	order := ` ORDER BY o.seq`
 	if len(f.IDs) > 0 {
 		w.add(`+o.seq > ?`, after)
+		order = ` ORDER BY +o.seq`
 	} else {
 		w.add(`o.seq > ?`, after)
 	}
@@ -144,7 +147,7 @@ func (q *Queries) scanSTIX(ctx context.Context, collection string, f cti.Filter,
 	if extra != "" {
 		w.conds = append(w.conds, extra)
 	}
-	return q.stixVersions(ctx, "store.ScanSTIX", w.String()+` ORDER BY o.seq LIMIT `+w.arg(max(n, 0)), w.args, raw)
+	return q.stixVersions(ctx, "store.ScanSTIX", w.String()+order+` LIMIT `+w.arg(max(n, 0)), w.args, raw)
 }
 
 // STIXVersionsOf returns every version of the objects ids in collection,
