@@ -61,7 +61,10 @@ func stixCandidate(pol *policy.Policy, v *policy.Viewer, w *where) (cond string,
 		branches = append(branches, `m.tlp NOT IN ('CLEAR', 'RED')`)
 	}
 	// One probe of object_audience's primary key per audience part that
-	// could reach v, guarded by the levels at which that part counts.
+	// could reach v, guarded by the levels at which that part counts. The
+	// probe is a scalar sub-query with LIMIT rather than EXISTS, which
+	// PostgreSQL may turn into a hash of every matching audience row of
+	// the kind, built for each page: a cost that grows with the store.
 	audience := func(typ string, ids []string, levels []policy.TLP) {
 		if len(ids) == 0 {
 			return
@@ -70,9 +73,9 @@ func stixCandidate(pol *policy.Policy, v *policy.Viewer, w *where) (cond string,
 		for i, id := range ids {
 			ph[i] = w.arg(id)
 		}
-		branches = append(branches, `(`+tlpIn(levels)+` AND EXISTS (SELECT 1 FROM object_audience a
+		branches = append(branches, `(`+tlpIn(levels)+` AND (SELECT 1 FROM object_audience a
 			WHERE a.kind = m.kind AND a.object_id = m.object_id AND a.member_type = '`+typ+`'
-			AND a.member_id IN (`+strings.Join(ph, ", ")+`)))`)
+			AND a.member_id IN (`+strings.Join(ph, ", ")+`) LIMIT 1) IS NOT NULL)`)
 	}
 	switch {
 	case office && user:
