@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +62,7 @@ type benchConfig struct {
 	Lookups               int // values looked up in all
 	Gets                  int // objects read by id
 	Timeout               time.Duration
+	CPUProfile            string // file to write a CPU profile of the run to
 }
 
 func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -78,6 +80,7 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	f.str(&clients, "clients", "2", "concurrent ingest clients")
 	f.str(&lookups, "lookups", "100000", "values to look up in batches of 10,000")
 	f.str(&gets, "gets", "1000", "objects to read by id")
+	f.str(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the run (client and, without --url, server) to this file")
 	if err := f.duration(&c.Timeout, "timeout", 30*time.Minute, "stop the run after this long"); err != nil {
 		return err
 	}
@@ -110,6 +113,17 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
+	if c.CPUProfile != "" {
+		pf, err := os.Create(c.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	return bench(ctx, c, stdout, stderr)
 }
 
@@ -155,6 +169,15 @@ func bench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "bench: server at %s (%s), adding %d indicators\n", t.base, t.dialect, c.Objects)
 	var rows [][2]string
 	add := func(k, v string) { rows = append(rows, [2]string{k, v}) }
+	// cpu returns, when the server runs in this process, the processor
+	// time since the phase began per thing done, client included.
+	cpu := func(since time.Duration, n int, what string) string {
+		used := cpuTime() - since
+		if t.stop == nil || used <= 0 || n == 0 {
+			return ""
+		}
+		return fmt.Sprintf("; %s CPU-s, %s %s per CPU-second", strconv.FormatFloat(used.Seconds(), 'f', 2, 64), count(float64(n)/used.Seconds()), what)
+	}
 
 	small := c.Objects / benchSmallShare
 	small -= small % 100
@@ -167,21 +190,25 @@ func bench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) error {
 		if n <= 0 {
 			continue
 		}
+		c0 := cpuTime()
 		took, got, err := t.ingest(ctx, len(ids), n, size, c.Clients, &ids)
 		if err != nil {
 			return err
 		}
 		add(fmt.Sprintf("TAXII ingest, envelopes of %d, %d clients", size, c.Clients),
-			fmt.Sprintf("%s objects/s (%s objects in %s)", count(float64(got)/took.Seconds()), count(float64(got)), round(took)))
+			fmt.Sprintf("%s objects/s (%s objects in %s%s)", count(float64(got)/took.Seconds()), count(float64(got)), round(took),
+				cpu(c0, got, "objects")))
 	}
 	fmt.Fprintf(stderr, "bench: paging\n")
+	c0 := cpuTime()
 	pages, seen, took, err := t.page(ctx)
 	if err != nil {
 		return err
 	}
 	slices.Sort(pages)
 	add(fmt.Sprintf("TAXII paging, limit=1000, reader who sees %s", t.visibleShare),
-		fmt.Sprintf("%s objects/s (%s objects, %d pages in %s)", count(float64(seen)/took.Seconds()), count(float64(seen)), len(pages), round(took)))
+		fmt.Sprintf("%s objects/s (%s objects, %d pages in %s%s)", count(float64(seen)/took.Seconds()), count(float64(seen)), len(pages), round(took),
+			cpu(c0, len(pages), "pages")))
 	add("  page latency p50 / p99 / max", fmt.Sprintf("%s / %s / %s", ms(quantile(pages, 0.5)), ms(quantile(pages, 0.99)), ms(pages[len(pages)-1])))
 
 	if c.Gets > 0 && len(ids) > 0 {
@@ -196,12 +223,13 @@ func bench(ctx context.Context, c benchConfig, stdout, stderr io.Writer) error {
 	}
 	if c.Lookups > 0 {
 		fmt.Fprintf(stderr, "bench: lookups\n")
+		c0 := cpuTime()
 		n, hits, took, err := t.lookups(ctx, c.Objects, c.Lookups)
 		if err != nil {
 			return err
 		}
-		add("Batch lookups, 10,000 values per request", fmt.Sprintf("%s observables/s (%s values in %s, %s with a visible match)",
-			count(float64(n)/took.Seconds()), count(float64(n)), round(took), count(float64(hits))))
+		add("Batch lookups, 10,000 values per request", fmt.Sprintf("%s observables/s (%s values in %s, %s with a visible match%s)",
+			count(float64(n)/took.Seconds()), count(float64(n)), round(took), count(float64(hits)), cpu(c0, n, "values")))
 	}
 
 	fmt.Fprintf(stdout, "\n%s, %s, %s objects, %d CPUs, %s\n\n", t.dialect, time.Now().UTC().Format("2006-01-02"), count(float64(c.Objects)),

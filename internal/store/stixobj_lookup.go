@@ -2,24 +2,25 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/verbund/verbund"
 	"github.com/verbund/verbund/internal/stix"
 	"github.com/verbund/verbund/internal/taxii/cti"
 )
 
 // The observable index answers batches: every key of a batch is looked up
 // by the primary key of stix_observables (type, value, …) in one statement
-// per chunk of keys, whose size keeps the statement's parameters within
-// both engines' limits.
+// per chunk of keys, the keys passed as one JSON parameter (SQLite) or two
+// arrays (PostgreSQL); see pairsTable.
 
 var _ cti.LookupStore = stixStore{}
 
-// lookupChunk is how many keys or references one statement takes: two
-// parameters each, well below SQLite's 32,766 and PostgreSQL's 65,535.
+// lookupChunk is how many keys or references one statement takes.
 const lookupChunk = 5000
 
 // STIXObservableMatches returns, for each of keys, up to limit objects
@@ -29,27 +30,24 @@ func (q *Queries) STIXObservableMatches(ctx context.Context, keys []stix.Observa
 	out := make([][]cti.ObjectRef, len(keys))
 	for start := 0; start < len(keys); start += lookupChunk {
 		part := keys[start:min(start+lookupChunk, len(keys))]
-		var b strings.Builder
-		args := make([]any, 0, 2*len(part))
-		b.WriteString(`WITH k (n, type, value) AS (VALUES `)
+		types, values := make([]string, len(part)), make([]string, len(part))
 		for i, k := range part {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			// n is our own index, never outside input.
-			b.WriteString("(" + strconv.Itoa(start+i) + ", CAST(" + q.placeholder(2*i+1) + " AS TEXT), CAST(" + q.placeholder(2*i+2) + " AS TEXT))")
-			args = append(args, k.Type, k.Value)
+			types[i], values[i] = k.Type, k.Value
+		}
+		with, args, err := q.pairsTable("k", types, values)
+		if err != nil {
+			return nil, verbund.Errorf(op, err)
 		}
 		// Each key's rows are a range of the primary key; the window keeps
 		// the answer for a value that thousands of objects compare bounded.
-		b.WriteString(`)
+		query := with + `
 			SELECT n, collection_id, stix_id FROM (
 				SELECT k.n, o.collection_id, o.stix_id,
 					ROW_NUMBER() OVER (PARTITION BY k.n ORDER BY o.collection_id, o.stix_id) AS r
 				FROM k CROSS JOIN stix_observables o
-				WHERE o.type = k.type AND o.value = k.value) x
-			WHERE r <= ` + strconv.Itoa(max(limit, 1)))
-		rows, err := q.q.QueryContext(ctx, b.String(), args...)
+				WHERE o.type = k.a AND o.value = k.b) x
+			WHERE r <= ` + strconv.Itoa(max(limit, 1))
+		rows, err := q.q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return nil, mapErr(op, err)
 		}
@@ -62,7 +60,7 @@ func (q *Queries) STIXObservableMatches(ctx context.Context, keys []stix.Observa
 				rows.Close()
 				return nil, mapErr(op, err)
 			}
-			if n >= 0 && n < len(out) {
+			if n += start; n >= start && n < len(out) {
 				out[n] = append(out[n], r)
 			}
 		}
@@ -123,19 +121,16 @@ func (q *Queries) STIXVersionsFor(ctx context.Context, refs []cti.ObjectRef) ([]
 	var out []cti.Version
 	for start := 0; start < len(refs); start += lookupChunk {
 		part := refs[start:min(start+lookupChunk, len(refs))]
-		var b strings.Builder
-		args := make([]any, 0, 2*len(part))
-		b.WriteString(`WITH r (c, s) AS (VALUES `)
+		colls, ids := make([]string, len(part)), make([]string, len(part))
 		for i, r := range part {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(CAST(" + q.placeholder(2*i+1) + " AS TEXT), CAST(" + q.placeholder(2*i+2) + " AS TEXT))")
-			args = append(args, r.Collection, r.ID)
+			colls[i], ids[i] = r.Collection, r.ID
 		}
-		b.WriteString(") ")
-		vs, err := q.stixVersionsWith(ctx, op, b.String(), `r CROSS JOIN `,
-			` WHERE o.collection_id = r.c AND o.stix_id = r.s`, args, true)
+		with, args, err := q.pairsTable("r", colls, ids)
+		if err != nil {
+			return nil, verbund.Errorf(op, err)
+		}
+		vs, err := q.stixVersionsWith(ctx, op, with+" ", `r CROSS JOIN `,
+			` WHERE o.collection_id = r.a AND o.stix_id = r.b`, args, true)
 		if err != nil {
 			return nil, err
 		}
@@ -151,4 +146,26 @@ func (q *Queries) STIXVersionsFor(ctx context.Context, refs []cti.ObjectRef) ([]
 		return a.Version.Compare(b.Version)
 	})
 	return out, nil
+}
+
+// pairsTable returns a WITH clause that names a table (n, a, b) of the
+// pairs as[i], bs[i] with n = i, and its arguments: one JSON parameter on
+// SQLite, two arrays on PostgreSQL. Either way the statement's text does not
+// grow with the pairs, so that preparing it costs the same for a batch of
+// ten thousand as for one.
+func (q *Queries) pairsTable(name string, as, bs []string) (string, []any, error) {
+	if q.dialect == SQLite {
+		pairs := make([][2]string, len(as))
+		for i := range as {
+			pairs[i] = [2]string{as[i], bs[i]}
+		}
+		j, err := json.Marshal(pairs)
+		if err != nil {
+			return "", nil, err
+		}
+		return `WITH ` + name + ` (n, a, b) AS (SELECT CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]')
+			FROM json_each(?))`, []any{string(j)}, nil
+	}
+	return `WITH ` + name + ` (n, a, b) AS (SELECT CAST(u.n - 1 AS INTEGER), u.a, u.b
+		FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[])) WITH ORDINALITY AS u (a, b, n))`, []any{as, bs}, nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/verbund/verbund"
@@ -107,9 +106,23 @@ func (q *Queries) stixCollections(ctx context.Context, where string, args ...any
 // ScanSTIX returns up to n versions of collection matching f after seq
 // after, in the order of seq; see cti.Reader.
 func (q *Queries) ScanSTIX(ctx context.Context, collection string, f cti.Filter, after int64, n int, raw bool) ([]cti.Version, error) {
-	var w where
+	return q.scanSTIX(ctx, collection, f, after, n, raw, &where{}, "")
+}
+
+// scanSTIX is ScanSTIX with one more condition, whose arguments w holds.
+func (q *Queries) scanSTIX(ctx context.Context, collection string, f cti.Filter, after int64, n int, raw bool, w *where, extra string) ([]cti.Version, error) {
 	w.add(`o.collection_id = ?`, collection)
-	w.add(`o.seq > ?`, after)
+	// With ids, the rows are few and found by (collection_id, stix_id):
+	// the unary plus (here and in the order) keeps SQLite from walking the
+	// collection in the order of seq instead, one row at a time, to save a
+	// sort of a few rows.
+	order := ` ORDER BY o.seq`
+	if len(f.IDs) > 0 {
+		w.add(`+o.seq > ?`, after)
+		order = ` ORDER BY +o.seq`
+	} else {
+		w.add(`o.seq > ?`, after)
+	}
 	if !f.AddedAfter.IsZero() {
 		w.add(`o.date_added > ?`, micros(f.AddedAfter))
 	}
@@ -131,7 +144,10 @@ func (q *Queries) ScanSTIX(ctx context.Context, collection string, f cti.Filter,
 		versions[i] = micros(t)
 	}
 	in(`o.version`, versions)
-	return q.stixVersions(ctx, "store.ScanSTIX", w.String()+` ORDER BY o.seq LIMIT `+w.arg(max(n, 0)), w.args, raw)
+	if extra != "" {
+		w.conds = append(w.conds, extra)
+	}
+	return q.stixVersions(ctx, "store.ScanSTIX", w.String()+order+` LIMIT `+w.arg(max(n, 0)), w.args, raw)
 }
 
 // STIXVersionsOf returns every version of the objects ids in collection,
@@ -252,10 +268,10 @@ func (q *Queries) fillAudiences(ctx context.Context, op string, vs []cti.Version
 		part := ids[start:min(start+chunk, len(ids))]
 		ph := make([]string, len(part))
 		for i := range part {
-			ph[i] = "$" + strconv.Itoa(i+2)
+			ph[i] = q.placeholder(i + 2)
 		}
 		rows, err := q.q.QueryContext(ctx, `SELECT object_id, member_type, member_id FROM object_audience
-			WHERE kind = $1 AND object_id IN (`+strings.Join(ph, ", ")+`)`, append([]any{policy.KindSTIX}, part...)...)
+			WHERE kind = `+q.placeholder(1)+` AND object_id IN (`+strings.Join(ph, ", ")+`)`, append([]any{policy.KindSTIX}, part...)...)
 		if err != nil {
 			return mapErr(op, err)
 		}

@@ -64,7 +64,7 @@ func (s *Service) Page(ctx context.Context, v *policy.Viewer, c *Collection, q Q
 	var out Page
 	cur, scanned := after, 0
 	for {
-		vs, err := s.store.ScanSTIX(ctx, c.ID, f, cur.Seq, batch, raw)
+		vs, err := s.scan(ctx, v, c.ID, f, cur.Seq, batch, raw)
 		if err != nil {
 			return Page{}, err
 		}
