@@ -5,13 +5,17 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/verbund/verbund/internal/audit"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/policy"
+	"github.com/verbund/verbund/internal/server"
 )
 
 var warningPath = regexp.MustCompile(`^/warnings/([0-9a-f-]{36})$`)
@@ -291,4 +295,31 @@ func TestWarningsAPI(t *testing.T) {
 		t.Errorf("revisions %v", r.json["revisions"])
 	}
 	call("POST", "/api/v1/warnings/"+id+"/withdraw", office, `{"reason":"superseded"}`).wantStatus(t, http.StatusOK)
+}
+
+// Every problem code of the warning service has a documentation page.
+func TestWarningProblemCodesDocumented(t *testing.T) {
+	codeLiteral := regexp.MustCompile(`Code:\s*"([a-z0-9-]*[a-z0-9])"`)
+	files, _ := filepath.Glob("../warning/*.go")
+	var codes []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range codeLiteral.FindAllStringSubmatch(string(src), -1) {
+			codes = append(codes, m[1])
+		}
+	}
+	if len(codes) < 5 {
+		t.Fatalf("found only %v: the pattern no longer matches", codes)
+	}
+	for _, c := range append(codes, "marking-invalid") {
+		if !slices.Contains(server.ProblemCodes(), c) {
+			t.Errorf("problem code %q is not documented in problemDocs", c)
+		}
+	}
 }
