@@ -40,8 +40,9 @@ type Stores struct {
 	Identity    identity.Store
 	Membership  membership.Store
 	Designation designation.Store
-	STIX        cti.Store     // optional: the TAXII collections
-	Warnings    warning.Store // optional: warnings and advisories
+	STIX        cti.Store // optional: the TAXII collections
+
+	Warnings warning.Store // optional: warnings and advisories
 }
 
 // clock is the demo's back-dated time: each reading moves it on by a
@@ -64,17 +65,17 @@ type event struct {
 
 // seeder holds the services on the demo's clock and what it made so far.
 type seeder struct {
-	ctx  context.Context
-	clk  *clock
-	ids  *identity.Service
-	mem  *membership.Service
-	des  *designation.Service
-	stix cti.Store
-	// warnings stores the demo's warnings; nil seeds none.
-	warnings warning.Store
-	orgs     map[string]identity.Organisation // by slug; "office" for the office
-	admins   map[string]identity.Principal    // org admin by slug; office roles by role name
-	link     string                           // the last verification link mailed
+	ctx    context.Context
+	clk    *clock
+	ids    *identity.Service
+	mem    *membership.Service
+	des    *designation.Service
+	stix   cti.Store
+	orgs   map[string]identity.Organisation // by slug; "office" for the office
+	admins map[string]identity.Principal    // org admin by slug; office roles by role name
+	link   string                           // the last verification link mailed
+
+	warnings warning.Store // the demo's warnings; nil seeds none
 }
 
 // Seed creates the demo alliance unless the database holds it already, and
