@@ -356,6 +356,6 @@ func TestPartnerContributesAWarning(t *testing.T) {
 	if r := pub.get("/office/warnings"); !strings.Contains(r.body, "Backup server wiped before encryption") {
 		t.Error("the contribution is not in the office's queue")
 	}
-	pub.get("/warnings/" + m[1] + "/edit").wantStatus(t, http.StatusOK)
-	f.browser(t).get("/warnings/" + m[1]).wantStatus(t, http.StatusNotFound)
+	pub.get("/warnings/"+m[1]+"/edit").wantStatus(t, http.StatusOK)
+	f.browser(t).get("/warnings/"+m[1]).wantStatus(t, http.StatusNotFound)
 }
