@@ -4,6 +4,7 @@
 //	verbund migrate [--status]     apply (or list) database migrations
 //	verbund admin create-user      create an office administrator
 //	verbund audit verify           verify the hash chain of the audit log
+//	verbund csaf-key export|rotate back up or replace the CSAF provider key
 //	verbund version                print the version
 //
 // Every flag has an environment variable (VERBUND_ADDR for --addr, …);
@@ -50,6 +51,7 @@ Usage:
   verbund migrate [--status]       apply pending database migrations (or list them)
   verbund admin create-user        create an office administrator (first start without --demo)
   verbund audit verify             verify the hash chain of the audit log
+  verbund csaf-key export|rotate   back up or replace the CSAF provider key
   verbund version                  print the version
 
 Run 'verbund COMMAND -h' for the flags of a command. Every flag can also be
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdAdmin(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, args[1:], getenv, stdout, stderr)
+	case "csaf-key":
+		return cmdCSAFKey(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "verbund", version())
 		return nil
