@@ -79,6 +79,27 @@ func TestBrowserOpenAlliance(t *testing.T) {
 	b.shot("office-agreement")
 	b.logout()
 
+	// A publisher writes a warning: a bad CVE id is named beside its
+	// field and what was typed stays; fixed, the draft is saved.
+	b.login("publisher@office.verbund.example", demo.Password)
+	b.run(chromedp.Navigate(base + "/warnings/new"))
+	title := `[id="f-texts.` + b.value("#f-lang") + `.title"]`
+	b.run(chromedp.SendKeys(title, "Pumpensteuerung angreifbar", chromedp.ByQuery),
+		chromedp.SendKeys("#f-cves", "CVE-26-1", chromedp.ByQuery))
+	b.submit(`form[action="/warnings"]`, "/warnings")
+	b.wantText("#e-cves", cat.T(b.attr("html", "lang"), "msg.not a CVE id (CVE-YYYY-NNNN)")+": CVE-26-1")
+	if got := b.value(title); got != "Pumpensteuerung angreifbar" {
+		t.Errorf("the title typed is not kept: %q", got)
+	}
+	b.shot("warning-problems")
+	b.run(chromedp.SetValue("#f-cves", "CVE-2026-4711", chromedp.ByQuery), chromedp.Click(`form[action="/warnings"] button[type=submit]`, chromedp.ByQuery))
+	for deadline := time.Now().Add(60 * time.Second); !strings.HasPrefix(b.path(), "/warnings/"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("saving the warning ended at %s:\n%s", b.path(), b.html("main"))
+		}
+	}
+	b.logout()
+
 	// Register, with the agreement accepted on the same page.
 	b.run(chromedp.Navigate(base + "/register"))
 	b.shot("register")

@@ -30,6 +30,7 @@ var office = struct {
 		{"Jonas Brandt", "reviewer@office.verbund.example", "de", []identity.Role{identity.RoleReviewer}},
 		{"Eva de Vries", "assessor@office.verbund.example", "nl", []identity.Role{identity.RoleAssessor}},
 		{"Lena Hoffmann", "publisher@office.verbund.example", "de", []identity.Role{identity.RolePublisher}},
+		{"Pieter Smit", "publisher2@office.verbund.example", "nl", []identity.Role{identity.RolePublisher}},
 		{"Tariq Sandhu", "analyst@office.verbund.example", "en", []identity.Role{identity.RoleAnalyst}},
 	},
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/taxii/cti"
+	"github.com/verbund/verbund/internal/warning"
 )
 
 // Password is the password of every demo account. It is printed at start-up.
@@ -40,6 +41,8 @@ type Stores struct {
 	Membership  membership.Store
 	Designation designation.Store
 	STIX        cti.Store // optional: the TAXII collections
+
+	Warnings warning.Store // optional: warnings and advisories
 }
 
 // clock is the demo's back-dated time: each reading moves it on by a
@@ -71,6 +74,8 @@ type seeder struct {
 	orgs   map[string]identity.Organisation // by slug; "office" for the office
 	admins map[string]identity.Principal    // org admin by slug; office roles by role name
 	link   string                           // the last verification link mailed
+
+	warnings warning.Store // the demo's warnings; nil seeds none
 }
 
 // Seed creates the demo alliance unless the database holds it already, and
@@ -85,7 +90,7 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 		return logins, nil
 	}
 	now := time.Now().UTC().Truncate(time.Hour)
-	s := &seeder{stix: st.STIX, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
+	s := &seeder{stix: st.STIX, warnings: st.Warnings, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
 	// The minimum of the OWASP recommendation keeps seeding quick; logins
 	// verify with the parameters stored in each hash.
 	argon := identity.Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
@@ -116,6 +121,7 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 		events = append(events, event{at: at, name: name, run: run})
 	}
 	s.plan(now, add)
+	s.planWarnings(now, add)
 	sort.SliceStable(events, func(i, j int) bool { return events[i].at.Before(events[j].at) })
 	for _, e := range events {
 		s.clk.set(e.at)

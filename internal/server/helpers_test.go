@@ -40,12 +40,13 @@ type fixture struct {
 	mem *membership.Service
 	cat *i18n.Catalog
 	des *designation.Service
+	srv *server.Server
+	ts  *httptest.Server
+
 	// warn is the warning service; partners lists the organisations it
 	// takes for partners.
 	warn     *warning.Service
 	partners map[string]bool
-	srv      *server.Server
-	ts       *httptest.Server
 	// clock is the membership service's time: tests move it on to let
 	// verification links expire.
 	clock *clock

@@ -183,6 +183,7 @@ var problemDocs = map[string]string{
 	"warning-state":      "The warning is not in the state this step needs (a draft is submitted, a warning in review approved, a published one updated or withdrawn).",
 	"warning-forbidden":  "The caller may not take this step on the warning: publishers of the office write, approve and publish; partners contribute drafts.",
 	"four-eyes":          "A second person must approve the warning: the author and its last editor cannot.",
+	"cvss-invalid":       "The CVSS vector is not a valid CVSS v3.1 base vector; the message says which metric is wrong.",
 	"marking-invalid":    "The TLP marking or the audience is not valid; the errors member names each problem.",
 }
 

@@ -1,8 +1,13 @@
 package server
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/verbund/verbund/internal/policy"
 )
 
 // Scripts and unsafe HTML in a warning's Markdown never reach the page.
@@ -42,6 +47,30 @@ func FuzzMarkdown(f *testing.F) {
 		for _, bad := range []string{"<script", "<iframe", "<style", " onerror=", " onload=", "href=\"javascript:"} {
 			if strings.Contains(out, bad) {
 				t.Errorf("%q renders as %q", s, out)
+			}
+		}
+	})
+}
+
+// The authoring form's parser takes whatever a browser sends.
+func FuzzWarningForm(f *testing.F) {
+	f.Add("Acme | PLC | < 2 | cpe:2.3:o:acme:plc:*:*:*:*:*:*:*:* | pkg:generic/acme/plc@1", "CVE-2026-1, CVE-2026-2", "AMBER", "https://x.example\n")
+	f.Add("|||||", ",,,", "white", "")
+	f.Fuzz(func(t *testing.T, products, cves, tlp, refs string) {
+		r := httptest.NewRequest(http.MethodPost, "/warnings", nil)
+		r.PostForm = url.Values{"products": {products}, "cves": {cves}, "tlp": {tlp}, "references": {refs}, "lang": {"en"}}
+		in, bad := inputOf(r)
+		if _, err := policy.ParseTLP(tlp); (err != nil) != (bad["tlp"] != "") {
+			t.Errorf("tlp %q: problems %v", tlp, bad)
+		}
+		for _, p := range in.Content.Products {
+			if strings.Contains(p.Vendor, "|") || strings.Contains(p.Name, "|") {
+				t.Errorf("product %+v keeps a separator", p)
+			}
+		}
+		for _, id := range in.Content.CVEs {
+			if id == "" || strings.ContainsAny(id, ",\n") {
+				t.Errorf("CVE %q not split", id)
 			}
 		}
 	})

@@ -5,13 +5,17 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/verbund/verbund/internal/audit"
 	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/policy"
+	"github.com/verbund/verbund/internal/server"
 )
 
 var warningPath = regexp.MustCompile(`^/warnings/([0-9a-f-]{36})$`)
@@ -291,4 +295,67 @@ func TestWarningsAPI(t *testing.T) {
 		t.Errorf("revisions %v", r.json["revisions"])
 	}
 	call("POST", "/api/v1/warnings/"+id+"/withdraw", office, `{"reason":"superseded"}`).wantStatus(t, http.StatusOK)
+}
+
+// Every problem code of the warning service has a documentation page.
+func TestWarningProblemCodesDocumented(t *testing.T) {
+	codeLiteral := regexp.MustCompile(`Code:\s*"([a-z0-9-]*[a-z0-9])"`)
+	files, _ := filepath.Glob("../warning/*.go")
+	var codes []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range codeLiteral.FindAllStringSubmatch(string(src), -1) {
+			codes = append(codes, m[1])
+		}
+	}
+	if len(codes) < 5 {
+		t.Fatalf("found only %v: the pattern no longer matches", codes)
+	}
+	for _, c := range append(codes, "marking-invalid") {
+		if !slices.Contains(server.ProblemCodes(), c) {
+			t.Errorf("problem code %q is not documented in problemDocs", c)
+		}
+	}
+}
+
+// A partner writes a contribution in the browser and submits it; it stays
+// invisible to the community until the office publishes it. A member that
+// is no partner cannot write one.
+func TestPartnerContributesAWarning(t *testing.T) {
+	f := newFixture(t)
+	b := f.loggedIn(t, f.orgAdmin)
+	b.get("/warnings/new").wantStatus(t, http.StatusForbidden)
+	f.partners[f.member.ID] = true
+	r := b.get("/warnings")
+	if !strings.Contains(r.body, `href="/warnings/new"`) {
+		t.Error("the partner is not offered to write a warning")
+	}
+	r = b.get("/warnings/new")
+	r.wantStatus(t, http.StatusOK)
+	if !strings.Contains(html.UnescapeString(r.body), f.cat.T("en", "warn.form.contribution")) {
+		t.Error("the form does not say it is a contribution")
+	}
+	r = b.post("/warnings", url.Values{"lang": {"en"}, "texts.en.title": {"Backup server wiped before encryption"},
+		"texts.en.summary": {"Seen in three incidents."}, "severity": {"high"}, "tlp": {"GREEN"}, "audience_community": {"on"},
+		"products": {"Vaultkeeper | Backup Server | < 12.2 | pkg:generic/vaultkeeper/backup-server@12.1"}})
+	r.wantStatus(t, http.StatusOK)
+	m := warningPath.FindStringSubmatch(r.url.Path)
+	if m == nil || !strings.Contains(r.body, f.cat.T("en", "warn.contribution")) {
+		t.Fatalf("the contribution ended at %s", r.url)
+	}
+	b.post("/warnings/"+m[1]+"/submit", nil).wantStatus(t, http.StatusOK)
+	// In review, the partner can no longer change it; the office can.
+	b.get("/warnings/"+m[1]+"/edit").wantStatus(t, http.StatusForbidden)
+	pub := f.loggedIn(t, f.publisher(t, "lena@office.example"))
+	if r := pub.get("/office/warnings"); !strings.Contains(r.body, "Backup server wiped before encryption") {
+		t.Error("the contribution is not in the office's queue")
+	}
+	pub.get("/warnings/"+m[1]+"/edit").wantStatus(t, http.StatusOK)
+	f.browser(t).get("/warnings/"+m[1]).wantStatus(t, http.StatusNotFound)
 }

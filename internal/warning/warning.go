@@ -258,7 +258,7 @@ func (r Rates) Percent(n int) int {
 // Filter narrows a listing. Zero fields do not filter.
 type Filter struct {
 	Severity Severity // this severity or higher
-	Sector   string   // warnings whose audience names the sector, or the community or CLEAR ones
+	Sector   string   // warnings whose audience names the sector
 	Product  string   // a vendor, product, CPE or PURL containing this, any case
 	CVE      string   // exactly this CVE id
 	State    State    // this state; zero: published and withdrawn for readers
