@@ -45,9 +45,9 @@ func (s *Server) csafProvider() csaf.Provider {
 	if p.BaseURL == "" {
 		p.BaseURL = s.cfg.BaseURL
 	}
-	if p.Engine == "" {
-		p.Engine = s.cfg.Version
-	}
+	// The engine's version stays out of the documents: they are written
+	// when asked for, and an upgrade must not change the bytes (and so the
+	// hashes) of a revision that did not change.
 	return p
 }
 
