@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -29,4 +32,52 @@ func csafProvider(ctx context.Context, c config, db *store.DB, warnings *warning
 		Key:      key,
 		Provider: csaf.Provider{Name: c.CSAFPublisher},
 	}, nil
+}
+
+// cmdCSAFKey exports or rotates the CSAF provider key.
+func cmdCSAFKey(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "export" && args[0] != "rotate") {
+		fmt.Fprintln(stderr, "usage: verbund csaf-key export|rotate [--db DSN]")
+		return usageError{"csaf-key needs a sub-command: export or rotate"}
+	}
+	var c config
+	f := newFlags("csaf-key "+args[0], getenv, stderr)
+	dbFlags(f, &c)
+	f.str(&c.CSAFPublisher, "csaf-publisher", "Verbund", "publisher name of the CSAF advisories")
+	f.str(&c.CSAFKeyPassphrase, "csaf-key-passphrase", "", "passphrase that encrypts the CSAF provider key in the database; prefer the environment variable")
+	if err := f.parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if err := c.finishDB(); err != nil {
+		return err
+	}
+	logger, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, c, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if args[0] == "export" {
+		v, err := csaf.ExportKey(ctx, db.Identity())
+		if err != nil {
+			return err
+		}
+		if v == "" {
+			return errors.New("there is no CSAF provider key yet: it is made on the first start of verbund serve")
+		}
+		_, err = io.WriteString(stdout, v+"\n")
+		return err
+	}
+	k, err := csaf.RotateKey(ctx, db.Identity(), c.CSAFPublisher+" CSAF provider", "", []byte(c.CSAFKeyPassphrase), time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "new CSAF provider key %s; restart every node to sign with it\n", k.Fingerprint())
+	return nil
 }

@@ -11,9 +11,39 @@ import (
 
 	"github.com/verbund/verbund/internal/audit"
 	"github.com/verbund/verbund/internal/demo"
+	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/store"
 )
+
+// memberTokens creates two API tokens of Stadtwerke Emsland: one with
+// warnings:read, one with profile:read only.
+func memberTokens(t *testing.T, dsn string) (read, other string) {
+	t.Helper()
+	ctx := t.Context()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ids := identity.NewService(db.Identity(), identity.DefaultConfig())
+	orgs, err := db.ListOrganisations(ctx, identity.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(orgs, func(o identity.Organisation) bool { return strings.HasPrefix(o.Name, "Stadtwerke Emsland") })
+	if i < 0 {
+		t.Fatal("the demo has no Stadtwerke Emsland")
+	}
+	mk := func(scope identity.Scope) string {
+		secret, _, err := ids.CreateToken(ctx, identity.SystemPrincipal(), identity.NewToken{OrgID: orgs[i].ID, Name: string(scope), Scopes: []identity.Scope{scope}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secret
+	}
+	return mk(identity.ScopeWarningsRead), mk(identity.ScopeProfileRead)
+}
 
 // rel returns a document's path relative to its TLP folder.
 func rel(path string) string {
@@ -91,6 +121,24 @@ func TestCSAFGreenOnlyForTheCommunity(t *testing.T) {
 	}
 	if code, body := get(member, green); code != 200 || !strings.Contains(body, `"label": "GREEN"`) {
 		t.Errorf("a member gets the green document: %d %.200s", code, body)
+	}
+	// Machines: a token with warnings:read reads the document, one without
+	// the scope does not.
+	read, other := memberTokens(t, dsn)
+	for _, c := range []struct {
+		token string
+		want  int
+	}{{read, 200}, {other, 404}} {
+		req, _ := http.NewRequest(http.MethodGet, base+green, nil)
+		req.SetBasicAuth("client", c.token)
+		resp, err := anon.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readAll(t, resp)
+		if resp.StatusCode != c.want {
+			t.Errorf("a token of the member gets the green document: %d, want %d", resp.StatusCode, c.want)
+		}
 	}
 	if code, body := get(member, "/.well-known/csaf/green/csaf-feed-tlp-green.json"); code != 200 || !strings.Contains(body, green) {
 		t.Errorf("the green feed for a member: %d %.300s", code, body)

@@ -5,6 +5,7 @@
 //	verbund admin create-user      create an office administrator
 //	verbund audit verify           verify the hash chain of the audit log
 //	verbund bench                  measure a server through its HTTP API
+//	verbund csaf-key export|rotate back up or replace the CSAF provider key
 //	verbund version                print the version
 //
 // Every flag has an environment variable (VERBUND_ADDR for --addr, …);
@@ -52,6 +53,7 @@ Usage:
   verbund admin create-user        create an office administrator (first start without --demo)
   verbund audit verify             verify the hash chain of the audit log
   verbund bench [--objects N]      measure a server through its HTTP API (TAXII, lookups)
+  verbund csaf-key export|rotate   back up or replace the CSAF provider key
   verbund version                  print the version
 
 Run 'verbund COMMAND -h' for the flags of a command. Every flag can also be
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdAudit(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, args[1:], getenv, stdout, stderr)
+	case "csaf-key":
+		return cmdCSAFKey(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "verbund", version())
 		return nil

@@ -34,7 +34,8 @@ type Provider struct {
 	// office relays what others found: "coordinator" unless set.
 	Category       string
 	ContactDetails string
-	// Engine is the version of Verbund, named in the generator.
+	// Engine is the version of Verbund named in the generator; empty
+	// leaves it out.
 	Engine string
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
+	"github.com/verbund/verbund/internal/audit"
 	"github.com/verbund/verbund/internal/identity"
 )
 
@@ -164,4 +165,42 @@ func EnsureKey(ctx context.Context, st identity.Store, name, email string, passp
 // encrypted if it was stored with a passphrase), for a backup.
 func ExportKey(ctx context.Context, st identity.Store) (string, error) {
 	return st.Setting(ctx, SettingKey)
+}
+
+// RotateKey replaces the stored provider key with a new one and records
+// the rotation in the audit log. Documents are signed when they are served,
+// so once the nodes restart every signature is made with the new key and
+// the provider metadata names its fingerprint.
+func RotateKey(ctx context.Context, st identity.Store, name, email string, passphrase []byte, now time.Time) (*Key, error) {
+	k, err := NewKey(name, email, now)
+	if err != nil {
+		return nil, err
+	}
+	armored, err := k.marshal(passphrase)
+	if err != nil {
+		return nil, err
+	}
+	err = st.Update(ctx, func(tx identity.Tx) error {
+		old, err := tx.Setting(ctx, SettingKey)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetSetting(ctx, SettingKey, armored); err != nil {
+			return err
+		}
+		e := audit.New(ctx, now, "csaf.key_rotated", audit.Success)
+		e.ObjectType, e.ObjectID = "csaf-key", k.Fingerprint()
+		e.Reason = "new provider key " + k.Fingerprint()
+		if old != "" {
+			if prev, err := openpgp.ReadArmoredKeyRing(strings.NewReader(old)); err == nil && len(prev) == 1 {
+				e.Reason += ", replacing " + strings.ToUpper(hex.EncodeToString(prev[0].PrimaryKey.Fingerprint))
+			}
+		}
+		_, err = tx.AppendAudit(ctx, e)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
 }

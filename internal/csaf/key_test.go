@@ -9,6 +9,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
+	"github.com/verbund/verbund/internal/audit"
 	"github.com/verbund/verbund/internal/csaf"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/store/storetest"
@@ -40,6 +41,20 @@ func TestProviderKey(t *testing.T) {
 		}
 		if _, err := csaf.LoadKey(stored, nil); err == nil {
 			t.Error("the stored key opens without the passphrase: it is not encrypted")
+		}
+
+		// Rotation replaces the key for the next start, and is audited.
+		rotated, err := csaf.RotateKey(ctx, db.Identity(), "Verbund CSAF provider", "", []byte("correct horse"), now.Add(48*time.Hour))
+		if err != nil || rotated.Fingerprint() == k.Fingerprint() {
+			t.Fatalf("rotate: %v, fingerprint %s", err, rotated.Fingerprint())
+		}
+		next, err := csaf.EnsureKey(ctx, db.Identity(), "x", "", []byte("correct horse"), now)
+		if err != nil || next.Fingerprint() != rotated.Fingerprint() {
+			t.Errorf("after rotation the provider starts with %v %v, want %s", next, err, rotated.Fingerprint())
+		}
+		entries, err := db.ListAudit(ctx, audit.Filter{Action: "csaf.key_rotated"})
+		if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Reason, k.Fingerprint()) {
+			t.Errorf("audit of the rotation: %v %+v", err, entries)
 		}
 
 		doc := []byte(`{"document":{}}` + "\n")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/verbund/verbund"
 	"github.com/verbund/verbund/internal/csaf"
+	"github.com/verbund/verbund/internal/identity"
 	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/warning"
 )
@@ -37,16 +38,16 @@ type CSAFProvider struct {
 // csafRead is the rule of the provider's routes: anyone may ask, and sees
 // the TLP:CLEAR documents; a session or a token with warnings:read also
 // sees what the sharing policy lets its organisation read.
-var csafRead = access{name: "public; TLP:GREEN and above: session or token:warnings:read", public: true, scope: "warnings:read"}
+var csafRead = access{name: "public; TLP:GREEN and above: session or token:warnings:read", public: true, scope: identity.ScopeWarningsRead}
 
 func (s *Server) csafProvider() csaf.Provider {
 	p := s.CSAF.Provider
 	if p.BaseURL == "" {
 		p.BaseURL = s.cfg.BaseURL
 	}
-	if p.Engine == "" {
-		p.Engine = s.cfg.Version
-	}
+	// The engine's version stays out of the documents: they are written
+	// when asked for, and an upgrade must not change the bytes (and so the
+	// hashes) of a revision that did not change.
 	return p
 }
 
