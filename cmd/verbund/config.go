@@ -34,6 +34,7 @@ type config struct {
 	Countries      []string // countries whose organisations may register
 	Activation     string   // "immediate" or "office"
 	Regime         string   // "open" (open alliance) or "hub" (designated hub)
+	PublicReports  bool     // people without an account may report incidents
 }
 
 // envFlags registers flags whose defaults come from VERBUND_* variables.

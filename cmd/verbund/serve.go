@@ -20,6 +20,7 @@ import (
 	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/incident"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/policy"
@@ -44,6 +45,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	f.str(&countries, "countries", "DE", "comma-separated countries (ISO 3166-1 alpha-2) whose organisations may register")
 	f.str(&c.Activation, "activation", "immediate", "immediate: a verified registration that signed the agreement is active at once; office: the office activates")
 	f.str(&c.Regime, "regime", "open", "open: open alliance; hub: designated hub, confidential information only to assessed and designated recipients")
+	f.boolean(&c.PublicReports, "public-reports", "let people without an account report incidents and follow them up with a reference and a secret")
 	f.str(&proxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed")
 	if err := f.duration(&c.SessionIdle, "session-idle", 2*time.Hour, "a session unused this long ends"); err != nil {
 		return err
@@ -144,6 +146,8 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	door := sharing.New(pol, mem, des, des, ids, nil)
 	stix := cti.NewService(db.STIX(), door, nil)
+	incidents := incident.NewService(db.Incidents(), door, incident.Config{Public: c.PublicReports,
+		MailHeld: icfg.MailHeld, BaseURL: c.BaseURL, Text: cat.T})
 
 	key, err := csrfKey(ctx, ids)
 	if err != nil {
@@ -158,7 +162,8 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	handler, err := server.New(server.Config{
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
 	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix,
-		Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key})
+		Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key,
+		Incidents: incidents})
 	if err != nil {
 		return err
 	}

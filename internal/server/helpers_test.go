@@ -17,9 +17,12 @@ import (
 	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/incident"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
+	"github.com/verbund/verbund/internal/policy"
 	"github.com/verbund/verbund/internal/server"
+	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/store/storetest"
 )
@@ -36,6 +39,10 @@ type fixture struct {
 	mem *membership.Service
 	cat *i18n.Catalog
 	des *designation.Service
+	// door and inc are the sharing door and the incident service, which
+	// takes reports from the public.
+	door *sharing.Door
+	inc  *incident.Service
 	srv *server.Server
 	ts  *httptest.Server
 	// clock is the membership service's time: tests move it on to let
@@ -111,10 +118,19 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 
+	pol, err := policy.New(policy.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.door = sharing.New(pol, f.mem, f.des, f.des, f.ids, f.clock.Now)
+	f.inc = incident.NewService(f.db.Incidents(), f.door, incident.Config{Now: f.clock.Now, Public: true,
+		MailHeld: true, BaseURL: cfg.BaseURL, Text: f.cat.T})
+
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Identity: f.ids, Membership: f.mem, Designation: f.des,
 		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
+		Door: f.door, Incidents: f.inc,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/incident"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/sharing"
@@ -62,6 +63,9 @@ type Deps struct {
 	// CSRFKey signs form tokens; all nodes of an installation share it.
 	CSRFKey []byte
 	Now     func() time.Time
+	// Incidents takes incident reports and runs their cases; nil serves no
+	// incident pages or API.
+	Incidents *incident.Service
 }
 
 // Server holds the dependencies shared by all handlers.
