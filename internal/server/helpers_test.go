@@ -43,8 +43,8 @@ type fixture struct {
 	// takes reports from the public.
 	door *sharing.Door
 	inc  *incident.Service
-	srv *server.Server
-	ts  *httptest.Server
+	srv  *server.Server
+	ts   *httptest.Server
 	// clock is the membership service's time: tests move it on to let
 	// verification links expire.
 	clock *clock
