@@ -259,6 +259,10 @@ func (s *Service) SubmitPublic(ctx context.Context, r Report) (Report, Case, Fol
 	return r, c, fu, nil
 }
 
+// Office returns the office organisation, which reports may name as their
+// only recipient.
+func (s *Service) Office(ctx context.Context) (identity.Organisation, error) { return s.office(ctx) }
+
 // office returns the office organisation.
 func (s *Service) office(ctx context.Context) (identity.Organisation, error) {
 	orgs, err := s.store.ListOrganisations(ctx, identity.OrgFilter{Kind: identity.KindOffice})

@@ -60,6 +60,11 @@ type Reader interface {
 	ListCases(ctx context.Context, q CaseQuery) ([]Case, error)
 	// Messages returns the thread of a case, oldest first.
 	Messages(ctx context.Context, caseID string) ([]Message, error)
+	// Attachments lists the attachments of a report, oldest first, without
+	// their content.
+	Attachments(ctx context.Context, reportID string) ([]AttachmentInfo, error)
+	// Attachment returns one attachment with its content.
+	Attachment(ctx context.Context, id string) (AttachmentFile, error)
 	// Marking returns the stored marking of a submitted report.
 	Marking(ctx context.Context, kind, id string) (designation.Marked, error)
 }
@@ -76,6 +81,7 @@ type Tx interface {
 	// verbund.Conflict error when its reference is taken.
 	PutCase(ctx context.Context, c Case) error
 	AddMessage(ctx context.Context, m Message) error
+	AddAttachment(ctx context.Context, a AttachmentFile) error
 }
 
 // Store is the storage of the incident service.
