@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/verbund/verbund"
+	"github.com/verbund/verbund/internal/incident"
 	"github.com/verbund/verbund/internal/store"
 	"github.com/verbund/verbund/internal/store/storetest"
 )
@@ -56,3 +57,18 @@ func TestAttachments(t *testing.T) {
 	})
 }
 
+// A draft with nothing but a title is kept: no TLP level chosen yet is not
+// a reason to lose what was typed.
+func TestDraftWithoutMarking(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, false)
+		r, err := f.svc.SaveDraft(t.Context(), f.sw, incident.Report{Title: "Half written"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.svc.Report(t.Context(), f.sw, r.ID)
+		if err != nil || got.Title != "Half written" || !got.Draft {
+			t.Errorf("read back %+v, %v", got, err)
+		}
+	})
+}

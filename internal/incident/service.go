@@ -77,8 +77,17 @@ func mayReport(p identity.Principal) bool {
 	return p.User != nil && !p.User.Disabled
 }
 
+// isAnalyst reports whether p handles cases for the office: an analyst, or
+// an API token of the office with the incidents:read scope (its writes are
+// checked by the transport against incidents:write).
 func isAnalyst(p identity.Principal) bool {
-	return p.Org != nil && p.Org.Kind == identity.KindOffice && p.Has(identity.RoleAnalyst)
+	if p.Org == nil || p.Org.Kind != identity.KindOffice {
+		return false
+	}
+	if p.Token != nil {
+		return p.Token.Has(identity.ScopeIncidentsRead)
+	}
+	return p.Has(identity.RoleAnalyst)
 }
 
 // SaveDraft stores r as a draft of p's organisation: a new one when r.ID is
@@ -358,7 +367,7 @@ type CaseView struct {
 func (s *Service) Case(ctx context.Context, p identity.Principal, id string) (CaseView, error) {
 	const op = "incident.Case"
 	c, err := s.store.Case(ctx, id)
-	if err == nil && !isAnalyst(p) && (c.OrgID == "" || c.OrgID != p.OrgID() || p.User == nil) {
+	if err == nil && !isAnalyst(p) && (c.OrgID == "" || c.OrgID != p.OrgID() || !p.HasScope(identity.ScopeIncidentsRead)) {
 		err = verbund.E(op, verbund.NotFound, "not found")
 	}
 	if err != nil {
@@ -478,7 +487,7 @@ func (s *Service) Post(ctx context.Context, p identity.Principal, id, body strin
 	}
 	c, err := s.store.Case(ctx, id)
 	office := isAnalyst(p)
-	if err == nil && !office && (c.OrgID == "" || c.OrgID != p.OrgID() || p.User == nil) {
+	if err == nil && !office && (c.OrgID == "" || c.OrgID != p.OrgID() || !p.HasScope(identity.ScopeIncidentsWrite)) {
 		err = verbund.E(op, verbund.NotFound, "not found")
 	}
 	if err != nil {
@@ -661,4 +670,27 @@ func TimeZoneOf(country string) string {
 		return "Europe/Warsaw"
 	}
 	return "UTC"
+}
+
+// Analysts lists the office's analysts a case may be assigned to, for the
+// office's analysts.
+func (s *Service) Analysts(ctx context.Context, p identity.Principal) ([]identity.User, error) {
+	if !isAnalyst(p) {
+		return nil, verbund.E("incident.Analysts", verbund.Forbidden, "only the office's analysts handle cases")
+	}
+	office, err := s.office(ctx)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.store.ListUsers(ctx, office.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := users[:0]
+	for _, u := range users {
+		if u.Has(identity.RoleAnalyst) && !u.Disabled {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }

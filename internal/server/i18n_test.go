@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -83,6 +84,12 @@ func dynamicKeys() map[string][]string {
 		"category.":                     str("oktt", "eu-national-csirt", "designated-csirt", "isp"),
 		"des.state.":                    str("open", "designated", "refused"),
 		"criterion.":                    str("task", "confidentiality", "lawful", "task.help", "confidentiality.help", "lawful.help"),
+		"rsit.":                         rsitKeys(),
+		"incident.status.":              str("new", "triaged", "in-progress", "closed"),
+		"incident.impact.":              str("low", "medium", "high", "critical"),
+		"incident.audience.":            str("office", "sectors", "community"),
+		"nis2.stage.":                   str("early-warning", "notification", "progress", "final"),
+		"nis2.state.":                   str("open", "due-soon", "overdue", "on-time", "late", "waiting"),
 		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
 			http.StatusInternalServerError, http.StatusServiceUnavailable),
@@ -206,7 +213,10 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	inc := f.incidentPages(t)
+	analyst := f.loggedIn(t, inc.analyst)
 	params := strings.NewReplacer("{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID,
+		"{report}", inc.draft, "{attachment}", inc.attached, "{case}", inc.caseID,
 		"{circle}", circle.ID, "{assessment}", assessment.ID,
 		"{token}", strings.Repeat("x", 43), "{code}", "csrf", "{badge}", badges[0].ID, "{signature}", sigs[0].ID,
 		"{secret}", strings.Repeat("x", 43))
@@ -216,6 +226,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	// Pages that answer with another status than 200 for the parameters
 	// above: an unknown verification link.
 	status := map[string]int{"/register/verify/" + strings.Repeat("x", 43): http.StatusBadRequest}
+	maps.Copy(status, inc.statusFor())
 	var pages []string
 	for _, r := range f.srv.Routes() {
 		method, path, _ := strings.Cut(r.Pattern, " ")
@@ -243,7 +254,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 					t.Errorf("%s %s: missing text %s", who, path, m)
 				}
 			}
-			for _, b := range []*browser{admin, member, anon} {
+			for _, b := range []*browser{admin, member, anon, analyst} {
 				b.post("/lang", url.Values{"lang": {l.Code}}).wantStatus(t, http.StatusOK)
 			}
 			for _, p := range pages {
@@ -260,6 +271,15 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 			for _, p := range []string{"/", "/member", "/member/network", "/member/partner", "/member/multiplier", "/agreement",
 				"/agreement/receipt/" + own[0].ID} {
 				check("member", member, p, http.StatusOK)
+			}
+			for _, p := range inc.memberPages() {
+				check("member", member, p, http.StatusOK)
+			}
+			for _, p := range inc.analystPages() {
+				check("analyst", analyst, p, http.StatusOK)
+			}
+			for _, p := range []string{"/report", "/report/follow-up"} {
+				check("public", anon, p, http.StatusOK)
 			}
 			check("public", anon, "/no/such/page", http.StatusNotFound)
 			check("public", anon, "/office/audit", http.StatusOK) // the login form

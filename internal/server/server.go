@@ -79,6 +79,9 @@ type Server struct {
 	apiRoutes map[string]bool // "METHOD /api/v1/path" of every API route, for the OpenAPI check
 	// registrations counts the registrations tried per client address.
 	registrations *limiter
+	// followUps counts wrong follow-up secrets, reportsFrom reports from
+	// the public, per client address.
+	followUps, reportsFrom *limiter
 }
 
 // New returns the whole HTTP surface of Verbund as one handler.
@@ -99,7 +102,8 @@ func newServer(cfg Config, deps Deps) (*Server, http.Handler, error) {
 		return nil, nil, errors.New("server: the membership service is missing")
 	}
 	s := &Server{Deps: deps, cfg: cfg, apiRoutes: map[string]bool{},
-		registrations: newLimiter(registrationLimit, registrationWindow)}
+		registrations: newLimiter(registrationLimit, registrationWindow),
+		followUps:     newLimiter(followUpLimit, 15*time.Minute), reportsFrom: newLimiter(reportLimit, time.Hour)}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, nil, err

@@ -140,7 +140,7 @@ func (q *Queries) PutReport(ctx context.Context, r incident.Report) error {
 		Services: r.Services, Started: micros(r.Timeline.Started), Detected: micros(r.Timeline.Detected),
 		Ended: micros(r.Timeline.Ended), CrossBorder: r.CrossBorder, Countries: r.Countries, Indicators: r.Indicators,
 		RelayAllowed: r.RelayAllowed, NIS2: r.NIS2, TrustService: r.TrustService}
-	if r.Draft {
+	if r.Draft && r.Marking.TLP.Valid() { // a draft may have no level yet
 		m := r.Marking
 		b.Marking = &m
 	}
