@@ -155,7 +155,8 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	var logins []demo.Login
 	if c.Demo {
-		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX()}, cat.T); err != nil {
+		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(),
+			Incidents: db.Incidents()}, cat.T); err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}

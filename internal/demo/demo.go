@@ -17,6 +17,7 @@ import (
 
 	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/incident"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/taxii/cti"
 )
@@ -39,7 +40,8 @@ type Stores struct {
 	Identity    identity.Store
 	Membership  membership.Store
 	Designation designation.Store
-	STIX        cti.Store // optional: the TAXII collections
+	STIX        cti.Store      // optional: the TAXII collections
+	Incidents   incident.Store // optional: incident reports and cases
 }
 
 // clock is the demo's back-dated time: each reading moves it on by a
@@ -71,6 +73,11 @@ type seeder struct {
 	orgs   map[string]identity.Organisation // by slug; "office" for the office
 	admins map[string]identity.Principal    // org admin by slug; office roles by role name
 	link   string                           // the last verification link mailed
+	// incStore holds incident reports; inc is the service on it, made on
+	// first use; text writes mail.
+	incStore incident.Store
+	inc      *incident.Service
+	text     func(lang, key string, args ...any) string
 }
 
 // Seed creates the demo alliance unless the database holds it already, and
@@ -85,7 +92,8 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 		return logins, nil
 	}
 	now := time.Now().UTC().Truncate(time.Hour)
-	s := &seeder{stix: st.STIX, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
+	s := &seeder{stix: st.STIX, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{},
+		incStore: st.Incidents, text: text}
 	// The minimum of the OWASP recommendation keeps seeding quick; logins
 	// verify with the parameters stored in each hash.
 	argon := identity.Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}

@@ -106,6 +106,7 @@ func (s *seeder) plan(now time.Time, add func(time.Time, string, func() error)) 
 			"Vertrauliche Informationen (TLP:AMBER) wurden an Kunden weitergegeben; bis zur Klärung ausgesetzt.")
 	})
 	s.planDesignations(now, add)
+	s.planIncidents(now, add)
 	add(now.Add(-15*day), "circles", func() error { return s.seedCircles() })
 	add(now.Add(-6*day), "indicators", func() error { return s.seedIntel(now) })
 }
