@@ -168,6 +168,9 @@ func (s *Server) handleNewIncident() http.Handler {
 		v := url.Values{"tlp": {"AMBER"}, "audience": {audienceSectors}, "ongoing": {"on"}}
 		if id := r.URL.Query().Get("case"); id != "" {
 			cv, err := s.Incidents.Case(ctx, pr, id)
+			if err == nil && cv.OrgID != pr.OrgID() {
+				err = notFound // the office reads cases; it does not report on them
+			}
 			if err != nil {
 				s.fail(w, r, err)
 				return
