@@ -41,6 +41,7 @@ type config struct {
 
 	RemotesEvery  time.Duration // how often the TAXII remotes worker looks for due remotes
 	RemoteKeyFile string        // "" or a file whose secret seals the remotes' credentials
+	PublicReports bool          // people without an account may report incidents
 }
 
 // envFlags registers flags whose defaults come from VERBUND_* variables.

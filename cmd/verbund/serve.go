@@ -23,6 +23,7 @@ import (
 	"github.com/verbund/verbund/internal/federation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/incident"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/policy"
@@ -52,6 +53,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	f.str(&c.Regime, "regime", "open", "open: open alliance; hub: designated hub, confidential information only to assessed and designated recipients")
 	f.str(&c.CSAFPublisher, "csaf-publisher", "Verbund", "publisher name of the CSAF advisories")
 	f.str(&c.CSAFKeyPassphrase, "csaf-key-passphrase", "", "passphrase that encrypts the CSAF provider key in the database; prefer the environment variable")
+	f.boolean(&c.PublicReports, "public-reports", "let people without an account report incidents and follow them up with a reference and a secret")
 	f.str(&proxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed")
 	if err := f.duration(&c.SessionIdle, "session-idle", 2*time.Hour, "a session unused this long ends"); err != nil {
 		return err
@@ -158,6 +160,8 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	stix := cti.NewService(db.STIX(), door, nil)
 	access := sharing.NewAccess(door, db.Access(), sharing.AccessConfig{MailHeld: icfg.MailHeld, BaseURL: c.BaseURL, Text: cat.T})
 	warnings := warning.NewService(db.Warnings(), door, warning.Config{IsPartner: warning.Partners(mem)})
+	incidents := incident.NewService(db.Incidents(), door, incident.Config{Public: c.PublicReports,
+		MailHeld: icfg.MailHeld, BaseURL: c.BaseURL, Text: cat.T})
 
 	key, err := csrfKey(ctx, ids)
 	if err != nil {
@@ -179,7 +183,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	var logins []demo.Login
 	if c.Demo {
 		if logins, err = demo.Seed(ctx, demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(), Access: db.Access(), Warnings: db.Warnings(),
-			Remotes: db.Federation(), RemoteKey: credKey}, cat.T); err != nil {
+			Remotes: db.Federation(), RemoteKey: credKey, Incidents: db.Incidents()}, cat.T); err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
@@ -189,7 +193,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 		BaseURL: c.BaseURL, TLS: c.TLSCert != "", Demo: c.Demo, TrustedProxies: c.TrustedProxies, Version: version(),
 	}, server.Deps{Logger: logger, Identity: ids, Membership: mem, Designation: des, Door: door, STIX: stix,
 		Warnings: warnings, CSAF: csafDeps, Access: access, Explainer: explainer, Relay: relay, Audit: db, Mail: db, DB: db, Catalog: cat, CSRFKey: key,
-		Remotes: remotes})
+		Remotes: remotes, Incidents: incidents})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/federation"
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/incident"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/sharing"
 	"github.com/verbund/verbund/internal/taxii/cti"
@@ -42,7 +43,8 @@ type Stores struct {
 	Identity    identity.Store
 	Membership  membership.Store
 	Designation designation.Store
-	STIX        cti.Store // optional: the TAXII collections
+	STIX        cti.Store      // optional: the TAXII collections
+	Incidents   incident.Store // optional: incident reports and cases
 	// Access is optional: with STIX, the demo of requests for access and
 	// relays (sharing.go).
 	Access   sharing.AccessStore
@@ -84,12 +86,16 @@ type seeder struct {
 	admins map[string]identity.Principal    // org admin by slug; office roles by role name
 	link   string                           // the last verification link mailed
 	access sharing.AccessStore
-	text   func(lang, key string, args ...any) string
 	// warnings stores the demo's warnings; nil seeds none.
 	warnings warning.Store
 
 	remotes   federation.Store
 	remoteKey []byte
+	// incStore holds incident reports; inc is the service on it, made on
+	// first use; text writes mail.
+	incStore incident.Store
+	inc      *incident.Service
+	text     func(lang, key string, args ...any) string
 }
 
 // Seed creates the demo alliance unless the database holds it already, and
@@ -104,7 +110,8 @@ func Seed(ctx context.Context, st Stores, text func(lang, key string, args ...an
 		return logins, nil
 	}
 	now := time.Now().UTC().Truncate(time.Hour)
-	s := &seeder{stix: st.STIX, warnings: st.Warnings, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{}}
+	s := &seeder{stix: st.STIX, warnings: st.Warnings, ctx: ctx, clk: &clock{t: now.AddDate(-2, 0, 0)}, orgs: map[string]identity.Organisation{}, admins: map[string]identity.Principal{},
+		incStore: st.Incidents, text: text}
 	s.remotes, s.remoteKey = st.Remotes, st.RemoteKey
 	// The minimum of the OWASP recommendation keeps seeding quick; logins
 	// verify with the parameters stored in each hash.

@@ -18,7 +18,7 @@ import (
 func TestSeed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		st := demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(), Warnings: db.Warnings()}
+		st := demo.Stores{Identity: db.Identity(), Membership: db.Membership(), Designation: db.Designation(), STIX: db.STIX(), Warnings: db.Warnings(), Incidents: db.Incidents()}
 		text := func(lang, key string, args ...any) string { return key }
 		logins, err := demo.Seed(ctx, st, text)
 		if err != nil {
@@ -89,6 +89,7 @@ func TestSeed(t *testing.T) {
 		if valid != 2 {
 			t.Errorf("%d valid designations, want 2", valid)
 		}
+		checkIncidents(t, db)
 		if n, err := audit.Verify(ctx, db); err != nil || n < 100 {
 			t.Errorf("audit chain after seeding: %d entries, %v", n, err)
 		}

@@ -38,6 +38,16 @@ func TestTaxonomyInEveryLanguage(t *testing.T) {
 			}
 		}
 	}
+	// The mail the service sends, in every language.
+	for _, l := range i18n.Languages {
+		for _, k := range []string{"mail.incident.submitted", "mail.incident.answered", "mail.incident.question"} {
+			for _, part := range []string{".subject", ".body"} {
+				if _, ok := cat.Lookup(l.Code, k+part); !ok {
+					t.Errorf("%s: mail %s%s has no text", l.Code, k, part)
+				}
+			}
+		}
+	}
 	// The German names are German, not the English ones copied.
 	if de, en := cat.T("de", "rsit.intrusions.burglary"), cat.T("en", "rsit.intrusions.burglary"); de == en {
 		t.Errorf("German name of burglary is the English %q", en)

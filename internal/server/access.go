@@ -52,6 +52,8 @@ var (
 	// publicAPI is public and needs no session (see sessionless).
 	publicAPI = access{name: "public (no session)", public: true, sessionless: true}
 	assessor  = access{name: "assessor or office-admin", roles: []identity.Role{identity.RoleAssessor, identity.RoleOfficeAdmin}}
+	// analyst is for the office's incident handling: triage and relay.
+	analyst = access{name: "analyst", roles: []identity.Role{identity.RoleAnalyst}}
 )
 
 // withScope returns a copy of a that API tokens with scope may pass.

@@ -18,7 +18,7 @@ type warningTextJSON struct {
 	Recommendations string `json:"recommendations,omitempty"`
 }
 
-type audienceJSON struct {
+type warningAudienceJSON struct {
 	Community     bool     `json:"community,omitempty"`
 	Sectors       []string `json:"sectors,omitempty"`
 	Circles       []string `json:"circles,omitempty"`
@@ -44,7 +44,7 @@ type warningJSON struct {
 	Contribution    bool                       `json:"contribution"`
 	OwnerOrg        string                     `json:"owner_organisation_id"`
 	TLP             string                     `json:"tlp"`
-	Audience        *audienceJSON              `json:"audience,omitempty"`
+	Audience        *warningAudienceJSON       `json:"audience,omitempty"`
 	Revision        int                        `json:"revision"`
 	Lang            string                     `json:"lang"`
 	Title           string                     `json:"title"`
@@ -80,7 +80,7 @@ func toWarningJSON(w warning.Warning, full bool) warningJSON {
 		out.Products = []warning.Product{}
 	}
 	if a := w.Marking.Audience; !a.IsEmpty() {
-		out.Audience = &audienceJSON{Community: a.Community, Sectors: a.Sectors, Circles: a.Circles, Organisations: a.Orgs, Users: a.Users}
+		out.Audience = &warningAudienceJSON{Community: a.Community, Sectors: a.Sectors, Circles: a.Circles, Organisations: a.Orgs, Users: a.Users}
 	}
 	if sc, ok := c.Score(); ok {
 		out.CVSS = &cvssJSON{Vector: c.CVSS, BaseScore: sc}
@@ -107,13 +107,6 @@ func toWarningJSON(w warning.Warning, full bool) warningJSON {
 	return out
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 // warningInputJSON is the body of creating, changing and updating a warning.
 type warningInputJSON struct {
 	Lang         string                     `json:"lang"`
@@ -124,7 +117,7 @@ type warningInputJSON struct {
 	Products     []warning.Product          `json:"products"`
 	References   []string                   `json:"references"`
 	TLP          string                     `json:"tlp"`
-	Audience     audienceJSON               `json:"audience"`
+	Audience     warningAudienceJSON        `json:"audience"`
 	Confidential bool                       `json:"confidential"`
 	Identifiable bool                       `json:"identifiable"`
 	Purpose      string                     `json:"purpose"`

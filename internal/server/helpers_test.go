@@ -18,6 +18,7 @@ import (
 	"github.com/verbund/verbund/internal/designation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/incident"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/policy"
@@ -42,10 +43,12 @@ type fixture struct {
 	mem *membership.Service
 	cat *i18n.Catalog
 	des *designation.Service
-	// door, stix and access are the sharing door and the services behind it.
+	// door, stix, access and inc are the sharing door and the services behind
+	// it; inc takes reports from the public.
 	door   *sharing.Door
 	stix   *cti.Service
 	access *sharing.Access
+	inc    *incident.Service
 	srv    *server.Server
 	ts     *httptest.Server
 
@@ -130,12 +133,14 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.door = sharing.New(pol, f.mem, f.des, f.des, f.ids, nil)
+	f.door = sharing.New(pol, f.mem, f.des, f.des, f.ids, f.clock.Now)
 	f.stix = cti.NewService(f.db.STIX(), f.door, nil)
 	f.access = sharing.NewAccess(f.door, f.db.Access(), sharing.AccessConfig{MailHeld: true, BaseURL: cfg.BaseURL, Text: f.cat.T})
 	f.partners = map[string]bool{}
 	f.warn = warning.NewService(f.db.Warnings(), f.door, warning.Config{
 		IsPartner: func(_ context.Context, org string) (bool, error) { return f.partners[org], nil }})
+	f.inc = incident.NewService(f.db.Incidents(), f.door, incident.Config{Now: f.clock.Now, Public: true,
+		MailHeld: true, BaseURL: cfg.BaseURL, Text: f.cat.T})
 
 	var h http.Handler
 	f.srv, h, err = server.NewServer(server.Config{BaseURL: cfg.BaseURL, Version: "test"}, server.Deps{
@@ -143,7 +148,7 @@ func newFixture(t *testing.T) *fixture {
 		Audit: f.db, Mail: f.db, DB: f.db, Catalog: f.cat, CSRFKey: []byte("0123456789abcdef0123456789abcdef"),
 		Door: f.door, STIX: f.stix, Access: f.access, Explainer: sharing.NewExplainer(f.door, f.db.Access(), nil),
 		Relay:    stixrelay.New(f.door, f.stix, sharing.NewSanitiser(sharing.DefaultRules(), []byte("relay key")), f.ids, nil),
-		Warnings: f.warn,
+		Warnings: f.warn, Incidents: f.inc,
 	})
 	if err != nil {
 		t.Fatal(err)

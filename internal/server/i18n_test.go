@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -93,6 +94,12 @@ func dynamicKeys() map[string][]string {
 		"warn.severity.atleast.":        str(string(warning.SeverityNone), string(warning.SeverityLow), string(warning.SeverityMedium), string(warning.SeverityHigh), string(warning.SeverityCritical)),
 		"warn.state.":                   str(string(warning.Draft), string(warning.Review), string(warning.Approved), string(warning.Published), string(warning.Withdrawn)),
 		"warn.ack.":                     str(string(warning.AckSeen), string(warning.AckAffected), string(warning.AckFixed)),
+		"rsit.":                         rsitKeys(),
+		"incident.status.":              str("new", "triaged", "in-progress", "closed"),
+		"incident.impact.":              str("low", "medium", "high", "critical"),
+		"incident.audience.":            str("office", "sectors", "community"),
+		"nis2.stage.":                   str("early-warning", "notification", "progress", "final"),
+		"nis2.state.":                   str("open", "due-soon", "overdue", "on-time", "late", "waiting"),
 		"error.title.": str(http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 			http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
 			http.StatusInternalServerError, http.StatusServiceUnavailable),
@@ -240,6 +247,8 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	inc := f.incidentPages(t)
+	analyst := f.loggedIn(t, inc.analyst)
 	// A collection with an indicator, for the pages of threat intelligence.
 	coll, err := f.stix.CreateCollection(ctx, officeP, cti.NewCollection{Title: "Indikatoren", OwnerOrg: f.office.ID,
 		Default: policy.Marking{TLP: policy.Green, Audience: policy.Audience{Community: true}}, ReadersWrite: true})
@@ -264,6 +273,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	}
 	pub := f.loggedIn(t, publisher)
 	params := strings.NewReplacer("{collection}", coll.ID, "{object}", indicator, "{$}", "", "{org}", f.member.ID, "{id}", msgs[0].ID, "{request}", accessRequest, "{warning}", wn.ID,
+		"{report}", inc.draft, "{attachment}", inc.attached, "{case}", inc.caseID,
 		"{circle}", circle.ID, "{assessment}", assessment.ID,
 		"{token}", strings.Repeat("x", 43), "{code}", "csrf", "{badge}", badges[0].ID, "{signature}", sigs[0].ID,
 		"{secret}", strings.Repeat("x", 43), "{remote}", noRemote)
@@ -276,6 +286,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 		"/office/remotes/" + noRemote: http.StatusNotFound,
 		// Writing warnings is for publishers (checked below) and partners.
 		"/warnings/new": http.StatusForbidden, "/warnings/" + wn.ID + "/edit": http.StatusConflict}
+	maps.Copy(status, inc.statusFor())
 	var pages []string
 	for _, r := range f.srv.Routes() {
 		method, path, _ := strings.Cut(r.Pattern, " ")
@@ -303,7 +314,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 					t.Errorf("%s %s: missing text %s", who, path, m)
 				}
 			}
-			for _, b := range []*browser{admin, member, anon, pub} {
+			for _, b := range []*browser{admin, member, anon, pub, analyst} {
 				b.post("/lang", url.Values{"lang": {l.Code}}).wantStatus(t, http.StatusOK)
 			}
 			for _, p := range pages {
@@ -327,6 +338,15 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 			for _, p := range []string{"/warnings", "/warnings/" + wn.ID, "/warnings/" + wn.ID + "?rev=1"} {
 				check("public", anon, p, http.StatusOK)
 				check("member", member, p, http.StatusOK)
+			}
+			for _, p := range inc.memberPages() {
+				check("member", member, p, http.StatusOK)
+			}
+			for _, p := range inc.analystPages() {
+				check("analyst", analyst, p, http.StatusOK)
+			}
+			for _, p := range []string{"/report", "/report/follow-up"} {
+				check("public", anon, p, http.StatusOK)
 			}
 			check("public", anon, "/no/such/page", http.StatusNotFound)
 			check("public", anon, "/office/audit", http.StatusOK) // the login form

@@ -94,7 +94,11 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		// TAXII envelopes are larger; the TAXII handler sets its own limit.
 		if r.Body != nil && !strings.HasPrefix(r.URL.Path, "/taxii2/") {
-			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+			limit := s.cfg.MaxBodyBytes
+			if n := uploadLimit(r); n > limit {
+				limit = n // report forms carry attachments
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {

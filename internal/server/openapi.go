@@ -176,6 +176,13 @@ var problemDocs = map[string]string{
 	"application-pending":     "The organisation has an application of this kind waiting for the office's decision.",
 	"already-decided":         "The application or contribution was decided already.",
 	"checklist-incomplete":    "A multiplier is approved only when every item of the checklist is confirmed.",
+	"follow-up-invalid":       "The reference or the secret of a report from the public is wrong.",
+	"follow-up-throttled":     "Too many wrong follow-up secrets from the client's address; wait a quarter of an hour.",
+	"report-throttled":        "Too many reports from the public from the client's address; wait an hour or write to the office.",
+	"public-reports-off":      "The installation takes incident reports from members only; log in to report.",
+	"submitted":               "The report was submitted already; add a follow-up report to its case instead.",
+	"status-change":           "The case's workflow does not allow this change of status.",
+	"too-many-attachments":    "A report carries at most 20 attachments.",
 	"no-approved-application": "Contributions and activities need an application for the status that the office approved.",
 
 	// Requests for access, the explainer and relays (sharing).

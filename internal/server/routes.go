@@ -126,12 +126,13 @@ func (s *Server) addRoutes(mux *http.ServeMux) {
 	s.page(mux, "POST /office/circles/{circle}/members/remove", officeAdm, s.handleCircleMember(false))
 
 	// Capabilities, each in its own file.
-	s.addSharingRoutes(mux)  // explainer and requests for access: routes_sharing.go
-	s.addIntelRoutes(mux)    // threat intelligence pages: routes_intel.go
-	s.addLookupRoutes(mux)   // observable lookup: routes_lookup.go
-	s.addRemotesRoutes(mux)  // TAXII remotes: routes_remotes.go
-	s.addWarningsRoutes(mux) // warnings and advisories: routes_warnings.go
-	s.addCSAFRoutes(mux)     // the CSAF 2.0 trusted provider: routes_csaf.go
+	s.addSharingRoutes(mux)   // explainer and requests for access: routes_sharing.go
+	s.addIntelRoutes(mux)     // threat intelligence pages: routes_intel.go
+	s.addLookupRoutes(mux)    // observable lookup: routes_lookup.go
+	s.addRemotesRoutes(mux)   // TAXII remotes: routes_remotes.go
+	s.addWarningsRoutes(mux)  // warnings and advisories: routes_warnings.go
+	s.addCSAFRoutes(mux)      // the CSAF 2.0 trusted provider: routes_csaf.go
+	s.addIncidentsRoutes(mux) // incident reports and cases: routes_incidents.go
 
 	// TAXII 2.1 for machine clients. It answers in TAXII's own formats, and
 	// it takes API tokens only (Bearer, or the password of HTTP Basic): a

@@ -22,6 +22,7 @@ import (
 	"github.com/verbund/verbund/internal/federation"
 	"github.com/verbund/verbund/internal/i18n"
 	"github.com/verbund/verbund/internal/identity"
+	"github.com/verbund/verbund/internal/incident"
 	"github.com/verbund/verbund/internal/mail"
 	"github.com/verbund/verbund/internal/membership"
 	"github.com/verbund/verbund/internal/sharing"
@@ -78,6 +79,9 @@ type Deps struct {
 	// Remotes keeps the TAXII servers collections are pulled from and
 	// pushed to; nil offers none.
 	Remotes *federation.Service
+	// Incidents takes incident reports and runs their cases; nil serves no
+	// incident pages or API.
+	Incidents *incident.Service
 }
 
 // Server holds the dependencies shared by all handlers.
@@ -91,6 +95,9 @@ type Server struct {
 	apiRoutes map[string]bool // "METHOD /api/v1/path" of every API route, for the OpenAPI check
 	// registrations counts the registrations tried per client address.
 	registrations *limiter
+	// followUps counts wrong follow-up secrets, reportsFrom reports from
+	// the public, per client address.
+	followUps, reportsFrom *limiter
 }
 
 // New returns the whole HTTP surface of Verbund as one handler.
@@ -111,7 +118,8 @@ func newServer(cfg Config, deps Deps) (*Server, http.Handler, error) {
 		return nil, nil, errors.New("server: the membership service is missing")
 	}
 	s := &Server{Deps: deps, cfg: cfg, apiRoutes: map[string]bool{},
-		registrations: newLimiter(registrationLimit, registrationWindow)}
+		registrations: newLimiter(registrationLimit, registrationWindow),
+		followUps:     newLimiter(followUpLimit, 15*time.Minute), reportsFrom: newLimiter(reportLimit, time.Hour)}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, nil, err

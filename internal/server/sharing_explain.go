@@ -207,14 +207,15 @@ func (s *Server) handleRelay() http.Handler {
 // JSON of the explainer and relays.
 
 type markingJSON struct {
-	TLP          string              `json:"tlp"`
-	Audience     explainAudienceJSON `json:"audience"`
-	Confidential bool                `json:"confidential"`
-	Identifiable bool                `json:"identifiable"`
-	Purpose      string              `json:"purpose,omitempty"`
+	TLP          string       `json:"tlp"`
+	Audience     audienceJSON `json:"audience"`
+	Confidential bool         `json:"confidential"`
+	Identifiable bool         `json:"identifiable"`
+	Purpose      string       `json:"purpose,omitempty"`
 }
 
-type explainAudienceJSON struct {
+// audienceJSON is an audience in the API: every list present, empty or not.
+type audienceJSON struct {
 	Community     bool     `json:"community"`
 	Sectors       []string `json:"sectors"`
 	Circles       []string `json:"circles"`
@@ -230,7 +231,7 @@ func toMarkingJSON(m policy.Marking) markingJSON {
 		return s
 	}
 	return markingJSON{TLP: m.TLP.String(), Confidential: m.Confidential, Identifiable: m.Identifiable, Purpose: m.Purpose,
-		Audience: explainAudienceJSON{Community: m.Audience.Community, Sectors: nz(m.Audience.Sectors), Circles: nz(m.Audience.Circles),
+		Audience: audienceJSON{Community: m.Audience.Community, Sectors: nz(m.Audience.Sectors), Circles: nz(m.Audience.Circles),
 			Organisations: nz(m.Audience.Orgs), Users: nz(m.Audience.Users)}}
 }
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -419,6 +420,14 @@ func TestMigrations(t *testing.T) {
 			if m.AppliedAt.IsZero() {
 				t.Errorf("migration %04d_%s not applied", m.Version, m.Name)
 			}
+		}
+		// A database that a newer Verbund migrated refuses this one.
+		if _, err := db.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'from_the_future', 1)`,
+			len(known)+1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Migrate(ctx); !verbund.IsKind(err, verbund.Invalid) || !strings.Contains(err.Error(), "upgrade Verbund") {
+			t.Errorf("Migrate on a newer database = %v, want a request to upgrade", err)
 		}
 	})
 }

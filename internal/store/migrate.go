@@ -50,11 +50,11 @@ func Migrations(d Dialect) ([]Migration, error) {
 		ms = append(ms, Migration{Version: v, Name: strings.TrimSuffix(rest, ".sql"), SQL: string(b)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
-	// Versions are numbered per capability as they are planned, so a
-	// branch may lack a number another one takes; they must only be unique.
+	// One line of history: every installation applies the same migrations
+	// in the same order, so versions run 1, 2, 3, … without gaps.
 	for i, m := range ms {
-		if m.Version < 1 || i > 0 && m.Version == ms[i-1].Version {
-			return nil, fmt.Errorf("migration versions must be positive and unique: found %d at position %d", m.Version, i+1)
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migration versions must be 1, 2, 3, …: found %d at position %d", m.Version, i+1)
 		}
 	}
 	return ms, nil
@@ -116,9 +116,11 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		}
 		done = append(done, m)
 	}
-	if n := len(ms); len(applied) > n {
-		return done, &verbund.Error{Op: op, Kind: verbund.Invalid,
-			Msg: fmt.Sprintf("the database has migrations this version of Verbund does not know (it knows %d): upgrade Verbund", n)}
+	for v := range applied {
+		if v > len(ms) {
+			return done, &verbund.Error{Op: op, Kind: verbund.Invalid,
+				Msg: fmt.Sprintf("the database has migration %d, which this version of Verbund does not know (it knows %d): upgrade Verbund", v, len(ms))}
+		}
 	}
 	return done, nil
 }
