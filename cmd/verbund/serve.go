@@ -227,6 +227,7 @@ func serve(ctx context.Context, c config, logger *slog.Logger, stdout io.Writer)
 	}
 	wg.Go(func() { sweepSessions(workers, ids, logger) })
 	wg.Go(func() { remotes.Run(workers, c.RemotesEvery) })
+	wg.Go(func() { incidents.RunReminders(workers, time.Minute, logger) })
 
 	errc := make(chan error, 1)
 	go func() {

@@ -2,6 +2,7 @@ package incident
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -590,10 +591,18 @@ func (s *Service) tellAnalysts(ctx context.Context, tx Tx, c Case, key string, a
 	return nil
 }
 
-// tellReporter mails the reporter of a case that the office wrote: the
-// users of the reporting organisation who reported on it, or the contact
-// address a reporter from the public left.
+// tellReporter mails the reporter of a case that the office wrote.
 func (s *Service) tellReporter(ctx context.Context, tx Tx, c Case) error {
+	return s.tellReporters(ctx, tx, c, func(lang, link string) mail.Message {
+		return s.message("", lang, "mail.incident.question", c.Reference, link)
+	})
+}
+
+// tellReporters mails the reporter of a case: the users of the reporting
+// organisation who reported on it, or the contact address a reporter from
+// the public left; msg writes the message in a recipient's language with
+// the link it follows.
+func (s *Service) tellReporters(ctx context.Context, tx Tx, c Case, msg func(lang, link string) mail.Message) error {
 	f := false
 	rs, err := tx.ListReports(ctx, ReportQuery{CaseID: c.ID, Drafts: &f, Limit: 1000})
 	if err != nil {
@@ -613,11 +622,94 @@ func (s *Service) tellReporter(ctx context.Context, tx Tx, c Case) error {
 			continue
 		}
 		sent[to] = true
-		if err := tx.EnqueueMail(ctx, s.message(to, lang, "mail.incident.question", c.Reference, link)); err != nil {
+		m := msg(lang, link)
+		m.To = to
+		if err := tx.EnqueueMail(ctx, m); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// reminderWindow is how long after it was opened a case is looked at for
+// reminders: the final report falls due a month after the notification, or
+// a month after an incident that lasted is handled.
+const reminderWindow = 180 * 24 * time.Hour
+
+// Remind sends the reminders of NIS2 deadlines that are due: once when a
+// stage comes within its reminder lead ("due soon") and once when it is
+// overdue, to the users who reported on the case, in their language, with
+// the deadline in the organisation's time zone. Every reminder is sent
+// once, whichever node gets to it first, and audited. It returns how many
+// reminders it sent.
+func (s *Service) Remind(ctx context.Context) (int, error) {
+	now := s.now()
+	cases, err := s.store.ListCases(ctx, CaseQuery{NIS2: true, Since: now.Add(-reminderWindow), Limit: 1000})
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, c := range cases {
+		f := false
+		reports, err := s.store.ListReports(ctx, ReportQuery{CaseID: c.ID, Drafts: &f, Limit: 1000})
+		if err != nil {
+			return sent, err
+		}
+		rep := c.Reporting(reports)
+		for _, d := range rep.Deadlines(now) {
+			if d.State != DueSoon && d.State != Overdue {
+				continue
+			}
+			err := s.store.Update(ctx, func(tx Tx) error {
+				ok, err := tx.ClaimReminder(ctx, c.ID, d.Stage, d.Due, d.State, now)
+				if err != nil || !ok {
+					return err
+				}
+				key := "mail.incident.reminder"
+				if d.State == Overdue {
+					key = "mail.incident.overdue"
+				}
+				due := d.Due.In(rep.Location).Format("2006-01-02 15:04 MST")
+				err = s.tellReporters(ctx, tx, c, func(lang, link string) mail.Message {
+					return s.message("", lang, key, c.Reference, s.cfg.Text(lang, "nis2.stage."+string(d.Stage)), due, link)
+				})
+				if err != nil {
+					return err
+				}
+				e := audit.New(ctx, now, "incident.remind", audit.Success)
+				e.ObjectType, e.ObjectID = "incident-case", c.ID
+				e.Reason = "case " + c.Reference + ": " + string(d.Stage) + " " + string(d.State) + ", due " + d.Due.UTC().Format(time.RFC3339)
+				if _, err := tx.AppendAudit(ctx, e); err != nil {
+					return err
+				}
+				sent++
+				return nil
+			})
+			if err != nil {
+				return sent, err
+			}
+		}
+	}
+	return sent, nil
+}
+
+// RunReminders calls Remind every interval until ctx ends, logging what
+// fails; errors do not stop it, the next round tries again.
+func (s *Service) RunReminders(ctx context.Context, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.Remind(ctx); err != nil && ctx.Err() == nil {
+			log.Error("incident reminders", "err", err)
+		} else if n > 0 {
+			log.Info("incident reminders sent", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (s *Service) message(to, lang, key string, args ...any) mail.Message {

@@ -350,3 +350,63 @@ func TestPublicReports(t *testing.T) {
 		}
 	})
 }
+
+// Reminders of NIS2 deadlines go out once each, before a stage is due and
+// when it is overdue, whichever node gets there first.
+func TestNIS2Reminders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, false)
+		ctx := t.Context()
+		d, err := f.svc.SaveDraft(ctx, f.sw, f.draft()) // aware two hours ago
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, c, err := f.svc.Submit(ctx, f.sw, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		remind := func(svc *incident.Service, want int) {
+			t.Helper()
+			if n, err := svc.Remind(ctx); err != nil || n != want {
+				t.Fatalf("Remind at %v = %d, %v; want %d", f.now, n, err, want)
+			}
+		}
+		reminders := func(kind string) int {
+			n := 0
+			for _, s := range f.mails(t, "ciso@sw.example") {
+				if strings.HasPrefix(s, "mail.incident."+kind+".subject["+c.Reference+" nis2.stage.notification") {
+					n++
+				}
+			}
+			return n
+		}
+		remind(f.svc, 0) // the notification is due in 70 hours
+		f.now = f.now.Add(50 * time.Hour)
+		remind(f.svc, 1)
+		remind(f.svc, 0)
+		remind(f.service(false), 0) // another node finds it sent
+		if reminders("reminder") != 1 {
+			t.Errorf("reminder mails = %v", f.mails(t, "ciso@sw.example"))
+		}
+		f.now = f.now.Add(30 * time.Hour) // 78 hours after awareness
+		remind(f.svc, 1)
+		remind(f.svc, 0)
+		if reminders("overdue") != 1 {
+			t.Errorf("overdue mails = %v", f.mails(t, "ciso@sw.example"))
+		}
+		if es := f.audited(t, "incident.remind", c.ID); len(es) != 2 {
+			t.Errorf("%d reminders audited, want 2", len(es))
+		}
+		// Once the notification is in, nothing is due for a month.
+		next := f.draft()
+		next.CaseID, next.Stage = c.ID, incident.Notification
+		d2, err := f.svc.SaveDraft(ctx, f.sw, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.Submit(ctx, f.sw, d2.ID); err != nil {
+			t.Fatal(err)
+		}
+		remind(f.svc, 0)
+	})
+}

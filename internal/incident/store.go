@@ -35,7 +35,9 @@ type CaseQuery struct {
 	OrgID    string
 	Status   Status
 	Assignee string
-	Limit    int // default 100, at most 1000
+	NIS2     bool      // only cases that follow article 23
+	Since    time.Time // only cases opened at or after it
+	Limit    int       // default 100, at most 1000
 }
 
 // ReportQuery narrows ListReports. Zero fields do not filter.
@@ -81,6 +83,10 @@ type Tx interface {
 	// verbund.Conflict error when its reference is taken.
 	PutCase(ctx context.Context, c Case) error
 	AddMessage(ctx context.Context, m Message) error
+	// ClaimReminder records that the reminder of kind ("due-soon" or
+	// "overdue") for the deadline due of a case's stage is sent at at; false
+	// when it was recorded already, by this node or another.
+	ClaimReminder(ctx context.Context, caseID string, stage Stage, due time.Time, kind DeadlineState, at time.Time) (bool, error)
 	AddAttachment(ctx context.Context, a AttachmentFile) error
 }
 

@@ -40,7 +40,8 @@ func TestTaxonomyInEveryLanguage(t *testing.T) {
 	}
 	// The mail the service sends, in every language.
 	for _, l := range i18n.Languages {
-		for _, k := range []string{"mail.incident.submitted", "mail.incident.answered", "mail.incident.question"} {
+		for _, k := range []string{"mail.incident.submitted", "mail.incident.answered", "mail.incident.question",
+			"mail.incident.reminder", "mail.incident.overdue"} {
 			for _, part := range []string{".subject", ".body"} {
 				if _, ok := cat.Lookup(l.Code, k+part); !ok {
 					t.Errorf("%s: mail %s%s has no text", l.Code, k, part)

@@ -239,6 +239,12 @@ func (q *Queries) ListCases(ctx context.Context, f incident.CaseQuery) ([]incide
 			w.add(c.col+` = ?`, c.val)
 		}
 	}
+	if f.NIS2 {
+		w.add(`nis2 = ?`, true)
+	}
+	if !f.Since.IsZero() {
+		w.add(`created_at >= ?`, micros(f.Since))
+	}
 	return q.queryCases(ctx, "store.ListCases", caseSelect+w.String()+
 		` ORDER BY created_at DESC, id DESC LIMIT `+w.arg(clampLimit(f.Limit)), w.args...)
 }
@@ -304,4 +310,18 @@ func (q *Queries) AddMessage(ctx context.Context, m incident.Message) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO incident_messages (id, case_id, from_org, from_user, office, body, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, m.ID, m.CaseID, m.FromOrg, m.FromUser, m.Office, m.Body, micros(m.At))
 	return mapErr(op, checkViolation(op, err))
+}
+
+// ClaimReminder records a sent reminder; false when it is recorded already.
+// The check and the write are one statement, so two nodes never both send.
+func (q *Queries) ClaimReminder(ctx context.Context, caseID string, stage incident.Stage, due time.Time,
+	kind incident.DeadlineState, at time.Time) (bool, error) {
+	const op = "store.ClaimReminder"
+	if err := q.writable(op); err != nil {
+		return false, err
+	}
+	res, err := q.q.ExecContext(ctx, `INSERT INTO incident_reminders (case_id, stage, due_at, kind, sent_at)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, caseID, string(stage), micros(due), string(kind), micros(at))
+	n, err := rowsAffected(op, res, err)
+	return n == 1, err
 }
