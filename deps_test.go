@@ -27,10 +27,14 @@ func deps(t *testing.T, pkg string) []string {
 
 func TestDomainPackagesStayPure(t *testing.T) {
 	domain := []string{"internal/identity", "internal/audit", "internal/mail", "internal/policy", "internal/i18n", "internal/demo",
-		"internal/membership", "internal/designation", "internal/sharing", "internal/stix", "internal/taxii/cti"}
+		"internal/membership", "internal/designation", "internal/sharing", "internal/sharing/stixrelay", "internal/stix",
+		"internal/taxii/cti", "internal/warning", "internal/csaf", "internal/incident", "internal/chart", "internal/federation"}
 	forbidden := []string{
 		"net/http", "database/sql", "modernc.org/sqlite", "github.com/jackc/pgx/v5",
 		module + "/internal/store", module + "/internal/server", module + "/cmd/verbund",
+		// The federation reaches remotes through its Connector, never the
+		// TAXII client itself.
+		module + "/internal/taxii/client",
 	}
 	for _, pkg := range domain {
 		for _, d := range deps(t, pkg) {
