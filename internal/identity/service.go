@@ -181,18 +181,8 @@ func (s *Service) Principal(ctx context.Context, userID string) (Principal, erro
 // enqueue stores a mail message addressed to to, with the subject and text
 // of the message key in lang.
 func (s *Service) mailMessage(to, lang, key string, args ...any) mail.Message {
-	m := mail.Message{
-		ID:        NewID(),
-		To:        to,
-		Subject:   s.cfg.Text(lang, key+".subject", args...),
-		Text:      s.cfg.Text(lang, key+".body", args...),
-		CreatedAt: s.now(),
-		Status:    mail.Pending,
-	}
-	if s.cfg.MailHeld {
-		m.Status = mail.Held
-	}
-	return m
+	return mail.NewMessage(NewID(), to, s.cfg.Text(lang, key+".subject", args...), s.cfg.Text(lang, key+".body", args...),
+		s.now(), s.cfg.MailHeld)
 }
 
 // Record appends one audit entry in a transaction of its own, for events

@@ -713,12 +713,8 @@ func (s *Service) RunReminders(ctx context.Context, every time.Duration, log *sl
 }
 
 func (s *Service) message(to, lang, key string, args ...any) mail.Message {
-	m := mail.Message{ID: identity.NewID(), To: to, Subject: s.cfg.Text(lang, key+".subject", args...),
-		Text: s.cfg.Text(lang, key+".body", args...), CreatedAt: s.now(), Status: mail.Pending}
-	if s.cfg.MailHeld {
-		m.Status = mail.Held
-	}
-	return m
+	return mail.NewMessage(identity.NewID(), to, s.cfg.Text(lang, key+".subject", args...), s.cfg.Text(lang, key+".body", args...),
+		s.now(), s.cfg.MailHeld)
 }
 
 func (s *Service) entry(ctx context.Context, p identity.Principal, action, id string, o audit.Outcome) audit.Entry {

@@ -39,6 +39,16 @@ type Message struct {
 	SentAt      time.Time
 }
 
+// NewMessage returns a new message for the outbox, pending, or held for
+// reading under Outbox when held is true (no SMTP server, or demo mode).
+func NewMessage(id, to, subject, text string, at time.Time, held bool) Message {
+	m := Message{ID: id, To: to, Subject: subject, Text: text, CreatedAt: at, Status: Pending}
+	if held {
+		m.Status = Held
+	}
+	return m
+}
+
 // Backoff returns how long to wait after the given number of failed attempts:
 // 30 s doubling up to 6 h.
 func Backoff(attempts int) time.Duration {

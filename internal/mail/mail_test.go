@@ -247,3 +247,13 @@ func TestWorkersShareTheOutbox(t *testing.T) {
 		}
 	})
 }
+
+func TestNewMessageHeldOrPending(t *testing.T) {
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if m := mail.NewMessage("1", "a@example.org", "S", "T", at, false); m.Status != mail.Pending || m.To != "a@example.org" || !m.CreatedAt.Equal(at) {
+		t.Errorf("a message to send = %+v, want pending", m)
+	}
+	if m := mail.NewMessage("2", "a@example.org", "S", "T", at, true); m.Status != mail.Held {
+		t.Errorf("a held message = %+v, want held", m)
+	}
+}

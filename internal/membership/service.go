@@ -177,18 +177,8 @@ func (s *Service) message(to, lang, key string, args ...any) mail.Message {
 			args[i] = s.cfg.Text(lang, string(k))
 		}
 	}
-	m := mail.Message{
-		ID:        identity.NewID(),
-		To:        to,
-		Subject:   s.cfg.Text(lang, key+".subject", args...),
-		Text:      s.cfg.Text(lang, key+".body", args...),
-		CreatedAt: s.now(),
-		Status:    mail.Pending,
-	}
-	if s.cfg.MailHeld {
-		m.Status = mail.Held
-	}
-	return m
+	return mail.NewMessage(identity.NewID(), to, s.cfg.Text(lang, key+".subject", args...), s.cfg.Text(lang, key+".body", args...),
+		s.now(), s.cfg.MailHeld)
 }
 
 // textKey is a message argument that is itself a catalogue key, translated

@@ -30,18 +30,8 @@ func (s *Access) link(r AccessRequest) string { return s.cfg.BaseURL + "/access-
 // message returns an outbox message to to with the subject and text of key
 // in lang.
 func (s *Access) message(to, lang, key string, args ...any) mail.Message {
-	m := mail.Message{
-		ID:        identity.NewID(),
-		To:        to,
-		Subject:   s.cfg.Text(lang, key+".subject", args...),
-		Text:      s.cfg.Text(lang, key+".body", args...),
-		CreatedAt: s.now(),
-		Status:    mail.Pending,
-	}
-	if s.cfg.MailHeld {
-		m.Status = mail.Held
-	}
-	return m
+	return mail.NewMessage(identity.NewID(), to, s.cfg.Text(lang, key+".subject", args...), s.cfg.Text(lang, key+".body", args...),
+		s.now(), s.cfg.MailHeld)
 }
 
 // mailDeciders tells those who decide request r that p asked: the active
